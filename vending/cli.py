@@ -1,0 +1,81 @@
+"""Command-line interface: argv, environment and exit codes live here and in ``vending.commands``."""
+
+from __future__ import annotations
+
+import json
+import sys
+import traceback
+from collections.abc import Sequence
+
+import click
+
+from vending.commands.codeowners import codeowners
+from vending.commands.init import init_command
+from vending.commands.interface import interface_group
+from vending.commands.validate import validate_command
+from vending.errors import ExitCode, VendingError
+from vending.version import INTERFACE_VERSION
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(INTERFACE_VERSION, prog_name="vending")
+@click.option("--output", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Print results as text or as one JSON document on stdout.")
+@click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
+@click.pass_context
+def cli(ctx: click.Context, output: str, debug: bool) -> None:
+    """Vend Azure subscriptions the GitOps way: validate, check against Azure, render, commit."""
+    ctx.ensure_object(dict)
+    ctx.obj["output"] = output
+    ctx.obj["debug"] = debug
+
+
+cli.add_command(init_command)
+cli.add_command(validate_command)
+cli.add_command(interface_group)
+cli.add_command(codeowners)
+
+
+def _report_error(error: VendingError, output: str) -> None:
+    if output == "json":
+        document = {"error": error.message, "findings": [f.as_dict() for f in error.findings]}
+        click.echo(json.dumps(document, indent=2))
+        return
+    if error.findings:
+        for finding in error.findings:
+            click.echo(finding.render(), err=True)
+    else:
+        click.echo(f"error: {error.message}", err=True)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Entry point: run the CLI and turn outcomes into the documented exit codes."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in args
+    output = "json" if "--output=json" in args or _option_value(args, "--output") == "json" else "text"
+    try:
+        code = cli.main(args=args, prog_name="vending", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        code = ExitCode.INVALID
+    except click.ClickException as exc:
+        exc.show()
+        code = ExitCode.INVALID
+    except VendingError as exc:
+        if debug:
+            traceback.print_exc()
+        _report_error(exc, output)
+        code = exc.exit_code
+    except Exception as exc:  # noqa: BLE001 - the last line of defence maps any bug to exit 1
+        if debug:
+            traceback.print_exc()
+        click.echo(f"internal error: {type(exc).__name__}: {exc} (rerun with --debug for details)", err=True)
+        code = ExitCode.BUG
+    sys.exit(int(code or 0))
+
+
+def _option_value(args: list[str], name: str) -> str | None:
+    for index, arg in enumerate(args[:-1]):
+        if arg == name:
+            return args[index + 1]
+    return None

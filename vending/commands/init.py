@@ -1,0 +1,61 @@
+"""``vending init``: a new trunk with its config, CODEOWNERS, Flux skeleton and one commit on main."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import click
+
+from vending.commands.common import output_mode, print_json
+from vending.config import CONFIG_FILE, default_config
+from vending.errors import ExitCode, Finding, InputError
+from vending.loading import load_config_text
+from vending.render.trunkfiles import derived_files
+from vending.trunkio import commit_identity, init_repository
+from vending.trunkstate import EnvironmentIndex
+from vending.version import INTERFACE_VERSION
+from vending.yamlio import dump_yaml
+
+ORG_RE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?$")
+CONFIG_HEADER = """\
+# vending trunk configuration. Only the admins may change this file (see CODEOWNERS).
+# Keys are described in docs/trunk-config.md of vending. After a change, run 'vending check'.
+"""
+
+
+def trunk_files(org: str) -> dict[str, str]:
+    """Every file of a new trunk for ``org``."""
+    config_text = dump_yaml(default_config(org), CONFIG_HEADER)
+    config = load_config_text(config_text)
+    indexes = [EnvironmentIndex(env) for env in sorted(config.environments)]
+    return {CONFIG_FILE: config_text, **derived_files(config, indexes, INTERFACE_VERSION)}
+
+
+def _check_target(directory: Path) -> None:
+    if directory.exists() and not directory.is_dir():
+        raise InputError("target is not a directory", [Finding(str(directory), "", "exists and is not a "
+                                                               "directory")])
+    if directory.is_dir() and any(directory.iterdir()):
+        raise InputError("target is not empty", [Finding(str(directory), "", "directory is not empty; "
+                                                         "'vending init' only creates new trunks")])
+
+
+@click.command("init")
+@click.argument("directory", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--org", default="example", show_default=True, help="GitHub organization that owns the teams.")
+def init_command(directory: Path, org: str) -> int:
+    """Create a new trunk: vending.yaml, CODEOWNERS, Flux skeleton, one commit on main."""
+    if not ORG_RE.fullmatch(org):
+        raise InputError("invalid --org", [Finding("--org", "", f"{org!r} is not a GitHub organization name "
+                                                   "(letters, digits, single hyphens, up to 39 characters)")])
+    _check_target(directory)
+    files = trunk_files(org)
+    author = commit_identity("vending", "vending@users.noreply.github.com")
+    commit = init_repository(directory, files, f"Initialize subscription trunk for {org}\n\n"
+                             f"Vending-Interface: {INTERFACE_VERSION}\n", author)
+    if output_mode() == "json":
+        print_json({"trunk": str(directory.resolve()), "commit": commit, "files": sorted(files)})
+    else:
+        click.echo(f"created trunk {directory} ({len(files)} files, commit {commit[:12]} on main)")
+    return ExitCode.OK

@@ -1,0 +1,179 @@
+"""The trunk's configuration, ``vending.yaml``: environments, module pin, Flux and state settings."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path, PurePosixPath
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+from vending.request import LOCATION_RE, MANAGEMENT_GROUP_RE
+
+CONFIG_FILE = "vending.yaml"
+OWNER_RE = re.compile(
+    r"^(@[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:/[A-Za-z0-9][A-Za-z0-9._-]{0,99})?"
+    r"|[A-Za-z0-9.!#$%&'*+=?^_`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)$"
+)
+ENV_KEY_RE = re.compile(r"^[a-z][a-z0-9-]{0,30}[a-z0-9]$|^[a-z]$")
+DNS_LABEL_RE = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
+DURATION_RE = re.compile(r"^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$")
+REF_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,127}$")
+
+
+def _check_owner(value: str) -> str:
+    if not OWNER_RE.fullmatch(value):
+        raise ValueError(f"must be @user, @org/team or an email address (got {value!r})")
+    return value
+
+
+def _check_repo_path(value: str) -> str:
+    path = PurePosixPath(value)
+    if value != value.strip() or not value or path.is_absolute() or "\\" in value:
+        raise ValueError(f"must be a relative path inside the trunk such as subscriptions/dev (got {value!r})")
+    if any(part in ("..", ".", "") for part in value.split("/")) or value.endswith("/"):
+        raise ValueError(f"must not contain '..', '.', empty segments or a trailing '/' (got {value!r})")
+    if not all(re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.-]*", part) for part in path.parts):
+        raise ValueError(f"segments may hold letters, digits, '_', '.', '-' only (got {value!r})")
+    return value
+
+
+def _check_duration(value: str) -> str:
+    if not DURATION_RE.fullmatch(value):
+        raise ValueError(f"must be a Go duration such as 10m or 1h30m (got {value!r})")
+    return value
+
+
+def _check_dns_label(value: str) -> str:
+    if not DNS_LABEL_RE.fullmatch(value):
+        raise ValueError(f"must be a DNS-1123 label: lowercase letters, digits, '-', at most 63 (got {value!r})")
+    return value
+
+
+def _check_ref(value: str) -> str:
+    if not REF_RE.fullmatch(value) or ".." in value:
+        raise ValueError(f"must be a git tag such as v0.1.0 (got {value!r})")
+    return value
+
+
+Owner = Annotated[str, AfterValidator(_check_owner)]
+RepoPath = Annotated[str, AfterValidator(_check_repo_path)]
+Duration = Annotated[str, AfterValidator(_check_duration)]
+DnsLabel = Annotated[str, AfterValidator(_check_dns_label)]
+GitRef = Annotated[str, AfterValidator(_check_ref)]
+ManagementGroupId = Annotated[str, Field(pattern=MANAGEMENT_GROUP_RE.pattern)]
+LocationName = Annotated[str, Field(pattern=LOCATION_RE.pattern)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, populate_by_name=True)
+
+
+class Environment(_Model):
+    """One environment: where its subscriptions live, who owns them, and its policy."""
+
+    path: RepoPath
+    owners: list[Owner] = Field(min_length=1)
+    workload: Literal["Production", "DevTest"]
+    approval: Literal["auto", "manual"]
+    deletion: Literal["cancel", "retain"]
+    decommission_allowed: bool = Field(default=True, alias="decommissionAllowed")
+    management_groups: list[ManagementGroupId] | None = Field(default=None, alias="managementGroups")
+    locations: list[LocationName] | None = None
+    required_tags: list[str] = Field(default_factory=list, alias="requiredTags")
+    budget_required: bool = Field(default=False, alias="budgetRequired")
+    hub_network_id: str | None = Field(default=None, alias="hubNetworkId")
+
+
+class ModuleSource(_Model):
+    """The Terraform module every subscription uses, pinned to a release tag."""
+
+    url: str = Field(min_length=1, pattern=r"^(https://|ssh://|git@)[^\s\"'\\]+$")
+    ref: GitRef
+    path: RepoPath = "modules/subscription"
+
+
+class Flux(_Model):
+    """Names and settings of the Flux objects in the trunk."""
+
+    namespace: DnsLabel = "flux-system"
+    cluster: DnsLabel = "main"
+    trunk_url: str = Field(default="ssh://git@github.com/example/subscriptions", alias="trunkUrl",
+                           pattern=r"^(https://|ssh://|git@|file://)[^\s\"'\\]+$")
+    trunk_source: DnsLabel = Field(default="vending-trunk", alias="trunkSource")
+    module_source: DnsLabel = Field(default="vending-module", alias="moduleSource")
+    interval: Duration = "10m"
+    source_interval: Duration = Field(default="5m", alias="sourceInterval")
+    retry_interval: Duration = Field(default="2m", alias="retryInterval")
+    delivery: Literal["module", "trunk"] = "module"
+    service_account: DnsLabel = Field(default="tf-runner", alias="serviceAccount")
+    workload_identity: bool = Field(default=True, alias="workloadIdentity")
+
+
+class AzurermBackend(_Model):
+    resource_group: str = Field(alias="resourceGroup", pattern=r"^[-\w._()]{1,90}$")
+    storage_account: str = Field(alias="storageAccount", pattern=r"^[a-z0-9]{3,24}$")
+    container: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$")
+    key_prefix: str = Field(default="subscriptions", alias="keyPrefix", pattern=r"^[A-Za-z0-9._/-]{1,200}$")
+
+
+class State(_Model):
+    """Where each subscription's Terraform state lives: one state per subscription either way."""
+
+    backend: Literal["kubernetes", "azurerm"] = "kubernetes"
+    azurerm: AzurermBackend | None = None
+
+    @model_validator(mode="after")
+    def _azurerm_settings(self) -> State:
+        if self.backend == "azurerm" and self.azurerm is None:
+            raise ValueError("azurerm: settings are required when backend is azurerm")
+        return self
+
+
+class TrunkConfig(_Model):
+    """The whole of ``vending.yaml``."""
+
+    organization: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9-]{0,38}$")
+    admins: list[Owner] = Field(min_length=1)
+    module: ModuleSource
+    flux: Flux = Flux()
+    state: State = State()
+    environments: dict[str, Environment] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _paths_distinct(self) -> TrunkConfig:
+        for key in self.environments:
+            if not ENV_KEY_RE.fullmatch(key):
+                raise ValueError(f"environments: key {key!r} must be lowercase letters, digits and '-'")
+        items = sorted((env.path, key) for key, env in self.environments.items())
+        for (path_a, key_a), (path_b, key_b) in zip(items, items[1:], strict=False):
+            if path_b == path_a or path_b.startswith(path_a + "/"):
+                raise ValueError(f"environments: paths of {key_a!r} and {key_b!r} overlap ({path_a}, {path_b})")
+        reserved = {"vending.yaml", "CODEOWNERS", ".github", "clusters", ".git"}
+        for key, env in self.environments.items():
+            if env.path.split("/")[0] in reserved:
+                raise ValueError(f"environments.{key}.path: {env.path!r} is reserved for the trunk's own files")
+        return self
+
+
+def default_config(org: str) -> dict[str, object]:
+    """The ``vending.yaml`` that ``vending init`` writes, as plain data."""
+    return {
+        "organization": org,
+        "admins": [f"@{org}/platform-admins"],
+        "module": {"url": f"https://github.com/{org}/vending", "ref": "v0.1.0", "path": "modules/subscription"},
+        "flux": {"namespace": "flux-system", "cluster": "main",
+                 "trunkUrl": f"ssh://git@github.com/{org}/subscriptions", "delivery": "module"},
+        "state": {"backend": "kubernetes"},
+        "environments": {
+            "dev": {"path": "subscriptions/dev", "owners": [f"@{org}/platform-dev"], "workload": "DevTest",
+                    "approval": "auto", "deletion": "cancel"},
+            "prod": {"path": "subscriptions/prod", "owners": [f"@{org}/platform-prod"],
+                     "workload": "Production", "approval": "manual", "deletion": "retain",
+                     "budgetRequired": True},
+        },
+    }
+
+
+def config_path(trunk_dir: Path) -> Path:
+    return trunk_dir / CONFIG_FILE

@@ -1,0 +1,108 @@
+"""Flux objects as plain data: per-subscription ``Terraform`` objects and the trunk's skeleton."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from vending.config import Environment, TrunkConfig
+from vending.render.inputs import MODULE_OUTPUTS
+
+TERRAFORM_API = "infra.contrib.fluxcd.io/v1alpha2"
+GITREPOSITORY_API = "source.toolkit.fluxcd.io/v1"
+KUSTOMIZATION_API = "kustomize.toolkit.fluxcd.io/v1"
+KUSTOMIZE_API = "kustomize.config.k8s.io/v1beta1"
+PRUNE_ANNOTATION = "kustomize.toolkit.fluxcd.io/prune"
+TOKEN_FILE = "/var/run/secrets/azure/tokens/azure-identity-token"
+LABEL_PREFIX = "vending.dev"
+
+
+def terraform_object(
+    name: str, environment: str, config: TrunkConfig, inputs: dict[str, Any], backend_block: str | None,
+    interface_version: str,
+) -> dict[str, Any]:
+    """The Flux ``Terraform`` object that plans and applies one subscription."""
+    env = config.environments[environment]
+    metadata: dict[str, Any] = {
+        "name": name,
+        "namespace": config.flux.namespace,
+        "labels": {"app.kubernetes.io/managed-by": "vending", f"{LABEL_PREFIX}/environment": environment},
+        "annotations": _annotations(env, config, interface_version),
+    }
+    spec: dict[str, Any] = {
+        "interval": config.flux.interval,
+        "retryInterval": config.flux.retry_interval,
+        "path": _source_path(name, env, config),
+        "sourceRef": _source_ref(config),
+    }
+    if env.approval == "auto":
+        spec["approvePlan"] = "auto"
+    spec["destroyResourcesOnDeletion"] = env.deletion == "cancel"
+    spec["storeReadablePlan"] = "human"
+    spec["serviceAccountName"] = config.flux.service_account
+    spec["backendConfig"] = _backend_config(name, backend_block)
+    if config.flux.delivery == "module":
+        spec["vars"] = [{"name": key, "value": value} for key, value in inputs.items()]
+    spec["writeOutputsToSecret"] = {"name": f"{name}-outputs", "outputs": list(MODULE_OUTPUTS)}
+    if config.flux.workload_identity:
+        spec["runnerPodTemplate"] = _runner_pod()
+    return {"apiVersion": TERRAFORM_API, "kind": "Terraform", "metadata": metadata, "spec": spec}
+
+
+def _annotations(env: Environment, config: TrunkConfig, interface_version: str) -> dict[str, str]:
+    annotations = {f"{LABEL_PREFIX}/interface-version": interface_version,
+                   f"{LABEL_PREFIX}/module-ref": config.module.ref,
+                   f"{LABEL_PREFIX}/deletion-policy": env.deletion}
+    if env.deletion == "retain":
+        annotations[PRUNE_ANNOTATION] = "disabled"
+    return annotations
+
+
+def _source_path(name: str, env: Environment, config: TrunkConfig) -> str:
+    if config.flux.delivery == "trunk":
+        return f"./{env.path}/{name}"
+    return f"./{config.module.path}"
+
+
+def _source_ref(config: TrunkConfig) -> dict[str, str]:
+    source = config.flux.trunk_source if config.flux.delivery == "trunk" else config.flux.module_source
+    return {"kind": "GitRepository", "name": source, "namespace": config.flux.namespace}
+
+
+def _backend_config(name: str, backend_block: str | None) -> dict[str, Any]:
+    if backend_block is None:
+        return {"secretSuffix": name, "inClusterConfig": True}
+    return {"customConfiguration": backend_block}
+
+
+def _runner_pod() -> dict[str, Any]:
+    return {
+        "metadata": {"labels": {"azure.workload.identity/use": "true"}},
+        "spec": {"env": [{"name": "ARM_USE_OIDC", "value": "true"},
+                         {"name": "ARM_OIDC_TOKEN_FILE_PATH", "value": TOKEN_FILE}]},
+    }
+
+
+def environment_kustomization(resources: list[str]) -> dict[str, Any]:
+    """``subscriptions/<env>/kustomization.yaml``: the environment's objects, sorted."""
+    return {"apiVersion": KUSTOMIZE_API, "kind": "Kustomization", "resources": sorted(resources)}
+
+
+def git_repository(name: str, namespace: str, url: str, interval: str, tag: str | None,
+                   branch: str | None = None) -> dict[str, Any]:
+    ref = {"tag": tag} if tag else {"branch": branch or "main"}
+    spec: dict[str, Any] = {"interval": interval, "url": url, "ref": ref}
+    return {"apiVersion": GITREPOSITORY_API, "kind": "GitRepository",
+            "metadata": {"name": name, "namespace": namespace}, "spec": spec}
+
+
+def flux_kustomization(name: str, namespace: str, source: str, path: str, interval: str, prune: bool,
+                       deletion_policy: str | None = None, depends_on: list[str] | None = None,
+                       ) -> dict[str, Any]:
+    spec: dict[str, Any] = {"interval": interval, "path": f"./{path}", "prune": prune,
+                            "sourceRef": {"kind": "GitRepository", "name": source}}
+    if deletion_policy:
+        spec["deletionPolicy"] = deletion_policy
+    if depends_on:
+        spec["dependsOn"] = [{"name": dep} for dep in depends_on]
+    return {"apiVersion": KUSTOMIZATION_API, "kind": "Kustomization",
+            "metadata": {"name": name, "namespace": namespace}, "spec": spec}

@@ -1,0 +1,72 @@
+"""One subscription's directory: the normalized request, its root ``.tf`` and its Flux object."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from vending.config import TrunkConfig
+from vending.render.backend import backend_block, backend_settings
+from vending.render.flux import terraform_object
+from vending.render.inputs import MODULE_OUTPUTS, PROVIDERS, module_inputs, module_source_address
+from vending.render.templating import render_template
+from vending.request import Request
+from vending.yamlio import dump_yaml
+
+REQUEST_FILE = "request.yaml"
+TERRAFORM_FILE = "main.tf"
+FLUX_FILE = "terraform.yaml"
+SUBSCRIPTION_FILES = (REQUEST_FILE, TERRAFORM_FILE, FLUX_FILE)
+
+
+@dataclass(frozen=True)
+class RenderedSubscription:
+    """The files of ``<env path>/<name>/`` and the data they were made from (for self-checks)."""
+
+    name: str
+    environment: str
+    directory: str
+    files: dict[str, str]
+    inputs: dict[str, Any]
+    flux_object: dict[str, Any]
+
+    @property
+    def flux_resource(self) -> str:
+        return f"{self.name}/{FLUX_FILE}"
+
+
+REQUEST_HINT = "change the request and submit it again"
+CONFIG_HINT = "change vending.yaml and run 'vending check'"
+
+
+def file_header(config: TrunkConfig, interface_version: str, hint: str = REQUEST_HINT) -> str:
+    return (f"# Rendered by vending: interface {interface_version}, module {config.module.ref}.\n"
+            f"# Do not edit by hand: {hint}.\n")
+
+
+def render_subscription(request: Request, config: TrunkConfig, interface_version: str) -> RenderedSubscription:
+    """Render the files for one valid request whose environment exists in ``config``."""
+    env = config.environments[request.environment]
+    inputs = module_inputs(request, env)
+    kind, settings = backend_settings(request.name, request.environment, config)
+    custom_backend = None if kind == "kubernetes" else backend_block(kind, settings)
+    flux = terraform_object(request.name, request.environment, config, inputs, custom_backend,
+                            interface_version)
+    header = file_header(config, interface_version)
+    directory = f"{env.path}/{request.name}"
+    files = {
+        f"{directory}/{REQUEST_FILE}": dump_yaml(request.normalized(env.workload), header),
+        f"{directory}/{TERRAFORM_FILE}": render_root_module(inputs, config, kind, settings, header),
+        f"{directory}/{FLUX_FILE}": dump_yaml(flux, header),
+    }
+    return RenderedSubscription(request.name, request.environment, directory, files, inputs, flux)
+
+
+def render_root_module(inputs: dict[str, Any], config: TrunkConfig, backend_type: str,
+                       backend: dict[str, object], header: str) -> str:
+    """The subscription's Terraform root configuration: providers, backend, the pinned module call."""
+    module_args = {"source": module_source_address(config), **inputs}
+    return render_template(
+        "main.tf.j2", header=header, providers=sorted(PROVIDERS.items()), backend_type=backend_type,
+        backend=backend, module_args=module_args, outputs=MODULE_OUTPUTS,
+    )

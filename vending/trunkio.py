@@ -1,0 +1,68 @@
+"""Reading a trunk by path or URL: a working tree as it is, anything else through a temporary clone."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from git import Actor, GitCommandError, Repo
+
+from vending.config import CONFIG_FILE
+from vending.errors import Finding, TrunkError
+
+
+def is_working_tree(location: str) -> bool:
+    """A local directory holding the trunk's files (not a bare repository, not a URL)."""
+    path = Path(location)
+    return path.is_dir() and (path / CONFIG_FILE).is_file()
+
+
+@contextmanager
+def temporary_directory(prefix: str) -> Iterator[Path]:
+    """A temporary directory that is removed however the block ends."""
+    path = Path(tempfile.mkdtemp(prefix=prefix))
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def shallow_clone(location: str, branch: str, target: Path) -> Repo:
+    """Clone ``branch`` of ``location`` at depth 1 into ``target``."""
+    try:
+        return Repo.clone_from(location, target, depth=1, branch=branch, single_branch=True, no_tags=True)
+    except GitCommandError as exc:
+        detail = (exc.stderr or str(exc)).strip().splitlines()
+        reason = detail[-1].removeprefix("stderr: ").strip(" '") if detail else "git clone failed"
+        raise TrunkError(f"cannot read trunk {location}", [Finding(location, "", f"cannot clone branch "
+                                                                   f"{branch!r}: {reason}")]) from exc
+
+
+@contextmanager
+def read_trunk(location: str, branch: str = "main") -> Iterator[Path]:
+    """Yield a directory with the trunk's files; a clone is made in a temporary folder and removed."""
+    if is_working_tree(location):
+        yield Path(location)
+        return
+    with temporary_directory("vending-trunk-") as tmp:
+        shallow_clone(location, branch, tmp / "trunk")
+        yield tmp / "trunk"
+
+
+def commit_identity(name: str, email: str) -> Actor:
+    return Actor(name, email)
+
+
+def init_repository(directory: Path, files: dict[str, str], message: str, author: Actor) -> str:
+    """A new repository with one commit on ``main`` holding ``files``; returns the commit id."""
+    from vending.files import write_tree
+
+    write_tree(directory, files)
+    repo = Repo.init(directory, initial_branch="main")
+    with repo:
+        repo.index.add(sorted(files))
+        commit = repo.index.commit(message, author=author, committer=author)
+        return commit.hexsha
