@@ -1,0 +1,1 @@
+"""Shared test root: pytest puts this directory on sys.path, so tests import ``tooling`` directly."""
