@@ -1,0 +1,8 @@
+"""``python -m vending.emulator``: the same as ``vending emulator``."""
+
+from __future__ import annotations
+
+from vending.commands.emulator import emulator
+
+if __name__ == "__main__":
+    emulator(prog_name="python -m vending.emulator")

@@ -1,0 +1,76 @@
+"""The default state named in CONTRACT.md and the region catalogue the emulator serves."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+TENANT_ID = "72f988bf-86f1-41af-91ab-2d7cd011db47"
+TENANT_DISPLAY_NAME = "Contoso"
+TENANT_DOMAIN = "contoso.onmicrosoft.com"
+ROOT_GROUP_DISPLAY_NAME = "Tenant Root Group"
+MANAGEMENT_GROUPS: tuple[tuple[str, str], ...] = (
+    ("mg-platform", "Platform"),
+    ("mg-corp-dev", "Corp Dev"),
+    ("mg-corp-prod", "Corp Prod"),
+    ("mg-online", "Online"),
+    ("mg-sandbox", "Sandbox"),
+)
+EA_SCOPE = "/providers/Microsoft.Billing/billingAccounts/1234567/enrollmentAccounts/7654321"
+MCA_SCOPE = "/providers/Microsoft.Billing/billingAccounts/contoso-mca/billingProfiles/bp1/invoiceSections/is1"
+BILLING_SCOPES: tuple[str, ...] = (EA_SCOPE, MCA_SCOPE)
+PLATFORM_SUBSCRIPTION_ID = "00000000-0000-0000-0000-0000000000aa"
+LEGACY_SUBSCRIPTION_ID = "00000000-0000-0000-0000-0000000000bb"
+LOCATION_NAMES: tuple[str, ...] = (
+    "westeurope",
+    "northeurope",
+    "uksouth",
+    "swedencentral",
+    "eastus",
+    "eastus2",
+    "westus3",
+    "australiaeast",
+)
+
+
+@dataclass(frozen=True)
+class Region:
+    """One Azure region as ``/subscriptions/{id}/locations`` describes it."""
+
+    name: str
+    display_name: str
+    geography_group: str
+    longitude: str
+    latitude: str
+    physical_location: str
+    paired_region: str
+
+
+REGIONS: dict[str, Region] = {
+    region.name: region
+    for region in (
+        Region("westeurope", "West Europe", "Europe", "4.893", "52.3667", "Netherlands", "northeurope"),
+        Region("northeurope", "North Europe", "Europe", "-6.2597", "53.3478", "Ireland", "westeurope"),
+        Region("uksouth", "UK South", "Europe", "-0.799", "50.941", "London", "ukwest"),
+        Region("swedencentral", "Sweden Central", "Europe", "17.14127", "60.67488", "Gävle", "swedensouth"),
+        Region("eastus", "East US", "US", "-79.8164", "37.3719", "Virginia", "westus"),
+        Region("eastus2", "East US 2", "US", "-78.3889", "36.6681", "Virginia", "centralus"),
+        Region("westus3", "West US 3", "US", "-112.074036", "33.448376", "Phoenix", "eastus"),
+        Region(
+            "australiaeast",
+            "Australia East",
+            "Asia Pacific",
+            "151.2094",
+            "-33.86",
+            "New South Wales",
+            "australiasoutheast",
+        ),
+    )
+}
+
+
+def region_for(name: str) -> Region:
+    """The catalogue entry for ``name``, or a plain one for a region the catalogue lacks."""
+    known = REGIONS.get(name)
+    if known is not None:
+        return known
+    return Region(name, name, "Other", "0", "0", name, name)

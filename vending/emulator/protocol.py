@@ -1,0 +1,127 @@
+"""Requests, responses and ARM error envelopes as the route handlers see them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from vending.emulator.config import EmulatorConfig
+from vending.emulator.state import EmulatorState
+
+JsonObject = dict[str, Any]
+
+RESOURCES_VERSIONS = frozenset(
+    {
+        "2016-06-01",
+        "2018-06-01",
+        "2019-06-01",
+        "2019-11-01",
+        "2020-01-01",
+        "2021-01-01",
+        "2022-01-01",
+        "2022-12-01",
+    }
+)
+PROVIDERS_VERSIONS = frozenset(
+    {
+        "2019-10-01",
+        "2020-06-01",
+        "2021-04-01",
+        "2022-09-01",
+        "2023-07-01",
+        "2024-03-01",
+        "2024-07-01",
+        "2024-11-01",
+        "2025-03-01",
+    }
+)
+SUBSCRIPTION_VERSIONS = frozenset({"2020-09-01", "2021-10-01", "2024-08-01-preview"})
+MANAGEMENT_VERSIONS = frozenset({"2020-05-01", "2021-04-01", "2023-04-01"})
+
+
+class ArmError(Exception):
+    """An error answer: HTTP status plus the ARM ``{"error": {"code", "message"}}`` envelope."""
+
+    def __init__(self, status: int, code: str, message: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.headers = dict(headers or {})
+
+    def envelope(self) -> JsonObject:
+        return {"error": {"code": self.code, "message": self.message}}
+
+
+@dataclass(frozen=True)
+class ApiRequest:
+    """One parsed request: ``params`` are the route's path captures."""
+
+    method: str
+    path: str
+    query: dict[str, str]
+    body: Any
+    base_url: str
+    principal: str
+    params: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def api_version(self) -> str:
+        return self.query.get("api-version", "")
+
+    def link(self, path: str, **query: str) -> str:
+        """An absolute link on the emulator's own host, carrying the request's api-version."""
+        pairs = {"api-version": self.api_version, **query}
+        encoded = "&".join(f"{key}={value}" for key, value in pairs.items() if value)
+        return f"{self.base_url}{path}?{encoded}"
+
+
+@dataclass
+class ApiResponse:
+    status: int
+    body: Any = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def ok(body: Any, status: int = 200, **headers: str) -> ApiResponse:
+    return ApiResponse(status, body, dict(headers))
+
+
+def not_found(code: str, message: str) -> ArmError:
+    return ArmError(404, code, message)
+
+
+def bad_request(code: str, message: str) -> ArmError:
+    return ArmError(400, code, message)
+
+
+def subscription_not_found(subscription_id: str) -> ArmError:
+    return not_found("SubscriptionNotFound", f"The subscription '{subscription_id}' could not be found.")
+
+
+def body_object(request: ApiRequest) -> JsonObject:
+    """The request body as an object; anything else is a 400 like ARM's."""
+    if request.body is None:
+        return {}
+    if not isinstance(request.body, dict):
+        raise bad_request("InvalidRequestContent", "The request content was invalid: expected a JSON object.")
+    return request.body
+
+
+def page(request: ApiRequest, items: list[Any], page_size: int, path: str) -> JsonObject:
+    """One page of ``items`` starting at ``$skiptoken``, with an absolute ``nextLink`` when more remain."""
+    token = request.query.get("$skiptoken", "0")
+    start = int(token) if token.isdigit() else 0
+    end = start + page_size
+    result: JsonObject = {"value": items[start:end]}
+    if end < len(items):
+        result["nextLink"] = request.link(path, **{"%24skiptoken": str(end)})
+    return result
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a handler may use: the state (lock it) and the run's settings."""
+
+    state: EmulatorState
+    config: EmulatorConfig
