@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# Runs vending for the pipeline templates (GitHub composite action, Azure DevOps template).
+#
+# Every input arrives as an environment variable, never as text pasted into a script:
+#   VEND_MODE               submit | validate
+#   VEND_REQUESTS           request files or globs, separated by spaces or newlines (no spaces in paths)
+#   VEND_TRUNK              trunk URL or path (required for submit)
+#   VEND_IDENTITY           pipeline identity, the committer (required for submit)
+#   VEND_BRANCH             trunk branch (default main)
+#   VEND_DRY_RUN            true | false
+#   VEND_SKIP_AZURE_CHECKS  true | false
+#   VEND_ARM_ENDPOINT       Azure Resource Manager endpoint (optional)
+#   VEND_TRUNK_TOKEN        token for an https trunk (optional), sent as an extra HTTP header
+#   VEND_TRUNK_TOKEN_SCHEME basic (GitHub) | bearer (Azure Repos)
+# On Azure DevOps, AzureCLI@2 with addSpnToEnvironment provides servicePrincipalId, tenantId and idToken.
+#
+# Flags for a subcommand are collected in an array named after it (global_args, submit_args,
+# validate_args); the test suite checks those flags against the CLI.
+set -euo pipefail
+shopt -s globstar
+
+fail() {
+  printf 'vending pipeline: %s\n' "$1" >&2
+  exit 2
+}
+
+flag() { # flag NAME VALUE -> succeeds when VALUE is true, fails when false, exits otherwise
+  case "${2,,}" in
+    true) return 0 ;;
+    false | '') return 1 ;;
+    *) fail "$1 must be true or false, got '$2'" ;;
+  esac
+}
+
+expand_requests() {
+  local pattern
+  requests=()
+  # Unquoted on purpose: split on whitespace and expand globs (an unmatched glob stays as
+  # written, so vending reports it as a missing file).
+  for pattern in ${VEND_REQUESTS:-}; do
+    requests+=("$pattern")
+  done
+  ((${#requests[@]} > 0)) || fail "no request files given"
+}
+
+trunk_auth() {
+  local token=${VEND_TRUNK_TOKEN:-} origin header
+  [[ -n $token && ${VEND_TRUNK:-} =~ ^(https://[^/]+/) ]] || return 0
+  origin=${BASH_REMATCH[1]}
+  case "${VEND_TRUNK_TOKEN_SCHEME:-basic}" in
+    basic) header="AUTHORIZATION: basic $(printf 'x-access-token:%s' "$token" | base64 -w0)" ;;
+    bearer) header="AUTHORIZATION: bearer $token" ;;
+    *) fail "VEND_TRUNK_TOKEN_SCHEME must be basic or bearer" ;;
+  esac
+  if [[ ${GITHUB_ACTIONS:-} == true ]]; then
+    printf '::add-mask::%s\n' "${header#AUTHORIZATION: * }"
+  fi
+  # Handed to git through the environment only: nothing is written to a git config file.
+  export GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0="http.${origin}.extraheader" GIT_CONFIG_VALUE_0="$header"
+}
+
+azure_devops_credential() {
+  # Workload identity federation for azure-identity, from what AzureCLI@2 exposes.
+  [[ -n ${idToken:-} && -z ${AZURE_FEDERATED_TOKEN_FILE:-} ]] || return 0
+  local token_file
+  token_file=$(umask 077 && mktemp "${AGENT_TEMPDIRECTORY:-${TMPDIR:-/tmp}}/vending-oidc.XXXXXX")
+  printf '%s' "$idToken" >"$token_file"
+  export AZURE_FEDERATED_TOKEN_FILE="$token_file"
+  export AZURE_CLIENT_ID="${servicePrincipalId:?}" AZURE_TENANT_ID="${tenantId:?}"
+}
+
+run_submit() {
+  [[ -n ${VEND_TRUNK:-} ]] || fail "submit needs a trunk"
+  [[ -n ${VEND_IDENTITY:-} ]] || fail "submit needs an identity"
+  submit_args=(--trunk "$VEND_TRUNK" --as "$VEND_IDENTITY" --branch "${VEND_BRANCH:-main}")
+  if flag dry-run "${VEND_DRY_RUN:-false}"; then submit_args+=(--dry-run); fi
+  if flag skip-azure-checks "${VEND_SKIP_AZURE_CHECKS:-false}"; then
+    submit_args+=(--skip-azure-checks)
+  elif [[ -n ${VEND_ARM_ENDPOINT:-} ]]; then
+    submit_args+=(--arm-endpoint "$VEND_ARM_ENDPOINT")
+  fi
+  exec vending "${global_args[@]}" submit "${submit_args[@]}" -- "${requests[@]}"
+}
+
+run_validate() {
+  validate_args=()
+  if [[ -n ${VEND_TRUNK:-} ]]; then validate_args+=(--trunk "$VEND_TRUNK" --branch "${VEND_BRANCH:-main}"); fi
+  if ! flag skip-azure-checks "${VEND_SKIP_AZURE_CHECKS:-false}"; then
+    validate_args+=(--azure)
+    if [[ -n ${VEND_ARM_ENDPOINT:-} ]]; then validate_args+=(--arm-endpoint "$VEND_ARM_ENDPOINT"); fi
+  fi
+  exec vending "${global_args[@]}" validate "${validate_args[@]}" -- "${requests[@]}"
+}
+
+main() {
+  global_args=(--output json)
+  expand_requests
+  trunk_auth
+  azure_devops_credential
+  case "${VEND_MODE:-submit}" in
+    submit) run_submit ;;
+    validate) run_validate ;;
+    *) fail "mode must be submit or validate, got '${VEND_MODE}'" ;;
+  esac
+}
+
+main "$@"
