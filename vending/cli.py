@@ -10,8 +10,11 @@ from collections.abc import Sequence
 import click
 
 from vending.commands.codeowners import codeowners
+from vending.commands.emulator import emulator
 from vending.commands.init import init_command
 from vending.commands.interface import interface_group
+from vending.commands.submit import submit_command
+from vending.commands.trunkcmds import check_command, decommission_command, render_command
 from vending.commands.validate import validate_command
 from vending.errors import ExitCode, VendingError
 from vending.version import INTERFACE_VERSION
@@ -34,6 +37,11 @@ cli.add_command(init_command)
 cli.add_command(validate_command)
 cli.add_command(interface_group)
 cli.add_command(codeowners)
+cli.add_command(emulator)
+cli.add_command(submit_command)
+cli.add_command(check_command)
+cli.add_command(decommission_command)
+cli.add_command(render_command)
 
 
 def _report_error(error: VendingError, output: str) -> None:
@@ -66,7 +74,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             traceback.print_exc()
         _report_error(exc, output)
         code = exc.exit_code
-    except Exception as exc:  # noqa: BLE001 - the last line of defence maps any bug to exit 1
+    except Exception as exc:
         if debug:
             traceback.print_exc()
         click.echo(f"internal error: {type(exc).__name__}: {exc} (rerun with --debug for details)", err=True)

@@ -146,9 +146,10 @@ class TrunkConfig(_Model):
             if not ENV_KEY_RE.fullmatch(key):
                 raise ValueError(f"environments: key {key!r} must be lowercase letters, digits and '-'")
         items = sorted((env.path, key) for key, env in self.environments.items())
-        for (path_a, key_a), (path_b, key_b) in zip(items, items[1:], strict=False):
-            if path_b == path_a or path_b.startswith(path_a + "/"):
-                raise ValueError(f"environments: paths of {key_a!r} and {key_b!r} overlap ({path_a}, {path_b})")
+        for index, (path_a, key_a) in enumerate(items):
+            for path_b, key_b in items[index + 1 :]:
+                if path_b == path_a or path_b.startswith(path_a + "/") or path_a.startswith(path_b + "/"):
+                    raise ValueError(f"environments: paths of {key_a!r} and {key_b!r} overlap ({path_a}, {path_b})")
         reserved = {"vending.yaml", "CODEOWNERS", ".github", "clusters", ".git"}
         for key, env in self.environments.items():
             if env.path.split("/")[0] in reserved:

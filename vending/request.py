@@ -23,7 +23,7 @@ ROLE_ID_RE = re.compile(
 _SEGMENT = r"[A-Za-z0-9][A-Za-z0-9_:.-]*"
 _BILLING_PREFIX = "/providers/Microsoft.Billing/billingAccounts/"
 BILLING_SHAPES: dict[str, re.Pattern[str]] = {
-    "EA": re.compile(rf"^/providers/Microsoft\.Billing/billingAccounts/[0-9]+/enrollmentAccounts/[0-9]+$"),
+    "EA": re.compile(r"^/providers/Microsoft\.Billing/billingAccounts/[0-9]+/enrollmentAccounts/[0-9]+$"),
     "MCA": re.compile(
         rf"^/providers/Microsoft\.Billing/billingAccounts/{_SEGMENT}/billingProfiles/{_SEGMENT}"
         rf"/invoiceSections/{_SEGMENT}$"
@@ -127,7 +127,21 @@ def _check_billing_scope(value: str) -> str:
     )
 
 
+RESERVED_TAG_PREFIX = "vending-"
+MAX_TAGS = 47
+
+
 def _check_tags(value: dict[str, str]) -> dict[str, str]:
+    if len(value) > MAX_TAGS:
+        raise ValueError(f"at most {MAX_TAGS} tags (Azure allows 50; vending adds 3 of its own)")
+    folded: dict[str, str] = {}
+    for key in value:
+        if key.lower() in folded:
+            raise ValueError(f"tag names {folded[key.lower()]!r} and {key!r} differ only in case; Azure treats "
+                             "them as one")
+        folded[key.lower()] = key
+        if key.lower().startswith(RESERVED_TAG_PREFIX):
+            raise ValueError(f"tag name {key[:40]!r} uses the reserved prefix {RESERVED_TAG_PREFIX!r}")
     for key, tag_value in value.items():
         if not 1 <= len(key) <= 512:
             raise ValueError(f"tag name {key[:40]!r} must be 1-512 characters")
@@ -182,7 +196,7 @@ BillingScope = Annotated[str, AfterValidator(_check_billing_scope),
 Cidr = Annotated[str, AfterValidator(_check_cidr),
                  _text("Private IPv4 CIDR.", pattern=r"^[0-9]{1,3}(\.[0-9]{1,3}){3}/[0-9]{1,2}$")]
 Tags = Annotated[dict[str, str], AfterValidator(_check_tags),
-                 WithJsonSchema({"type": "object", "maxProperties": 50,
+                 WithJsonSchema({"type": "object", "maxProperties": 47,
                                  "propertyNames": {"minLength": 1, "maxLength": 512,
                                                    "pattern": r"^[^<>%&\\?/\u0000-\u001f]+$"},
                                  "additionalProperties": {"type": "string", "maxLength": 256}})]
@@ -247,7 +261,7 @@ class Request(_Model):
     owners: list[Owner] = Field(min_length=1, max_length=50)
     requested_by: Email = Field(alias="requestedBy")
     workload: Workload | None = None
-    tags: Tags = Field(default_factory=dict, max_length=50)
+    tags: Tags = Field(default_factory=dict)
     budget: Budget | None = None
     network: Network | None = None
     role_assignments: list[RoleAssignment] = Field(default_factory=list, alias="roleAssignments", max_length=200)

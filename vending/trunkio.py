@@ -35,8 +35,9 @@ def shallow_clone(location: str, branch: str, target: Path) -> Repo:
     try:
         return Repo.clone_from(location, target, depth=1, branch=branch, single_branch=True, no_tags=True)
     except GitCommandError as exc:
-        detail = (exc.stderr or str(exc)).strip().splitlines()
-        reason = detail[-1].removeprefix("stderr: ").strip(" '") if detail else "git clone failed"
+        detail = [line.strip().removeprefix("stderr: ").strip(" '") for line in
+                  str(exc.stderr or exc).splitlines()]
+        reason = next((line for line in reversed(detail) if line), "git clone failed")
         raise TrunkError(f"cannot read trunk {location}", [Finding(location, "", f"cannot clone branch "
                                                                    f"{branch!r}: {reason}")]) from exc
 

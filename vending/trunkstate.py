@@ -27,13 +27,14 @@ class Entry:
     billing_scope: str | None = None
     subscription_id: str | None = None
     address_space: tuple[str, ...] = ()
+    deletion: str = "retain"
 
     def immutable(self) -> dict[str, str | None]:
         return {"billingScope": self.billing_scope, "workload": self.workload,
                 "subscriptionId": self.subscription_id, "environment": self.environment}
 
     def as_index(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"workload": self.workload}
+        data: dict[str, Any] = {"workload": self.workload, "deletionPolicy": self.deletion}
         if self.billing_scope:
             data["billingScope"] = self.billing_scope
         if self.subscription_id:
@@ -115,7 +116,8 @@ def read_index(trunk_dir: Path, config: TrunkConfig, environment: str) -> Enviro
 def _entry(name: str, environment: str, value: Mapping[str, Any]) -> Entry:
     return Entry(name=name, environment=environment, workload=str(value["workload"]),
                  billing_scope=value.get("billingScope"), subscription_id=value.get("subscriptionId"),
-                 address_space=tuple(value.get("addressSpace", ())))
+                 address_space=tuple(value.get("addressSpace", ())),
+                 deletion=str(value.get("deletionPolicy", "retain")))
 
 
 class NetworkMap:

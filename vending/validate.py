@@ -44,9 +44,9 @@ def validate_batch(
     """Every finding for every request, collected together; nothing stops at the first."""
     findings: dict[int, list[Finding]] = {i: list(item.findings) for i, item in enumerate(loaded)}
     for index, item in enumerate(loaded):
+        findings[index] += _interface_findings(item, interface_version)
         if item.request is None:
             continue
-        findings[index] += _interface_findings(item, item.request, interface_version)
         if config is not None:
             findings[index] += _policy_findings(item, item.request, config)
         if state is not None:
@@ -64,8 +64,12 @@ def _finding(item: LoadedRequest, field: str, message: str) -> Finding:
     return Finding(item.source, field, message, item.line_of(field))
 
 
-def _interface_findings(item: LoadedRequest, request: Request, current: str) -> list[Finding]:
-    problem = interface_problem(request.interface_version, current)
+def _interface_findings(item: LoadedRequest, current: str) -> list[Finding]:
+    """Checked even when the schema failed: a request for another interface explains its other findings."""
+    requested = item.document.data.get("interfaceVersion") if item.document is not None else None
+    if not isinstance(requested, str):
+        return []
+    problem = interface_problem(requested, current)
     return [] if problem is None else [_finding(item, "interfaceVersion", problem)]
 
 
@@ -138,8 +142,8 @@ def _batch_conflicts(loaded: Sequence[LoadedRequest]) -> list[tuple[int, Finding
     for name, indexes in by_name.items():
         for index in indexes[1:] if len(indexes) > 1 else []:
             first = loaded[indexes[0]].source
-            conflicts.append((index, _finding(loaded[index], "name", f"{name!r} is also requested by {first}; "
-                                              "one request per subscription")))
+            message = f"{name!r} is also requested by {first}; one request per subscription"
+            conflicts.append((index, _finding(loaded[index], "name", message)))
     ranges = [(cidr, str(i)) for i, item in enumerate(loaded) if item.request and item.request.network
               for cidr in item.request.network.address_space]
     networks = NetworkMap(ranges)

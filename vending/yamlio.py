@@ -2,24 +2,25 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-import io
 import re
-
-import yaml
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.composer import Composer, ComposerError
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from vending.errors import Finding
 
 MAX_FILE_BYTES = 1024 * 1024
 MAX_NODES = 20_000
+MAX_DEPTH = 32
 
 Path_ = tuple[str | int, ...]
 
@@ -72,9 +73,24 @@ def read_text_bounded(path: Path, source: str, max_bytes: int = MAX_FILE_BYTES) 
         raise _fail(source, f"not valid UTF-8 (byte {exc.start}); save the file as UTF-8") from exc
 
 
+class _BoundedComposer(Composer):
+    """Stops as soon as the stream holds more than ``MAX_NODES`` nodes, before the rest is parsed."""
+
+    nodes = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            mark = self.parser.peek_event().start_mark
+            raise ComposerError(None, None, f"the document holds more than {MAX_NODES} values", mark)
+        return super().compose_node(parent, index)
+
+
 def _parser() -> YAML:
     yaml = YAML(typ="rt", pure=True)
     yaml.allow_duplicate_keys = False
+    yaml.max_depth = MAX_DEPTH
+    yaml.Composer = _BoundedComposer
     return yaml
 
 
@@ -87,7 +103,11 @@ def parse_yaml_mapping(text: str, source: str) -> YamlDocument:
         problem = (exc.problem or str(exc)).strip().splitlines()[0]
         if "duplicate key" in str(exc.problem or ""):
             problem = str(exc.problem).strip().splitlines()[0]
+        if "maximum depth" in problem:
+            problem = f"values are nested more than {MAX_DEPTH} levels deep"
         raise _fail(source, f"invalid YAML: {problem}", line) from exc
+    except RecursionError as exc:
+        raise _fail(source, f"invalid YAML: values are nested more than {MAX_DEPTH} levels deep") from exc
     except YAMLError as exc:
         raise _fail(source, f"invalid YAML: {str(exc).strip().splitlines()[0]}") from exc
     if not documents:
@@ -142,10 +162,8 @@ class _Converter:
     def _sequence(self, node: CommentedSeq, path: Path_) -> list[Any]:
         items: list[Any] = []
         for index, value in enumerate(node):
-            try:
+            with contextlib.suppress(KeyError, IndexError, TypeError, AttributeError):
                 self.lines[(*path, index)] = node.lc.item(index)[0] + 1
-            except (KeyError, IndexError, TypeError, AttributeError):
-                pass
             items.append(self.convert(value, (*path, index)))
         return items
 

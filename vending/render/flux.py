@@ -12,13 +12,13 @@ GITREPOSITORY_API = "source.toolkit.fluxcd.io/v1"
 KUSTOMIZATION_API = "kustomize.toolkit.fluxcd.io/v1"
 KUSTOMIZE_API = "kustomize.config.k8s.io/v1beta1"
 PRUNE_ANNOTATION = "kustomize.toolkit.fluxcd.io/prune"
-TOKEN_FILE = "/var/run/secrets/azure/tokens/azure-identity-token"
+TOKEN_FILE = "/var/run/secrets/azure/tokens/azure-identity-token"  # noqa: S105 - a path, not a secret
 LABEL_PREFIX = "vending.dev"
 
 
 def terraform_object(
     name: str, environment: str, config: TrunkConfig, inputs: dict[str, Any], backend_block: str | None,
-    interface_version: str,
+    interface_version: str, deletion: str,
 ) -> dict[str, Any]:
     """The Flux ``Terraform`` object that plans and applies one subscription."""
     env = config.environments[environment]
@@ -26,7 +26,7 @@ def terraform_object(
         "name": name,
         "namespace": config.flux.namespace,
         "labels": {"app.kubernetes.io/managed-by": "vending", f"{LABEL_PREFIX}/environment": environment},
-        "annotations": _annotations(env, config, interface_version),
+        "annotations": _annotations(deletion, config, interface_version),
     }
     spec: dict[str, Any] = {
         "interval": config.flux.interval,
@@ -36,7 +36,7 @@ def terraform_object(
     }
     if env.approval == "auto":
         spec["approvePlan"] = "auto"
-    spec["destroyResourcesOnDeletion"] = env.deletion == "cancel"
+    spec["destroyResourcesOnDeletion"] = deletion == "cancel"
     spec["storeReadablePlan"] = "human"
     spec["serviceAccountName"] = config.flux.service_account
     spec["backendConfig"] = _backend_config(name, backend_block)
@@ -48,11 +48,11 @@ def terraform_object(
     return {"apiVersion": TERRAFORM_API, "kind": "Terraform", "metadata": metadata, "spec": spec}
 
 
-def _annotations(env: Environment, config: TrunkConfig, interface_version: str) -> dict[str, str]:
+def _annotations(deletion: str, config: TrunkConfig, interface_version: str) -> dict[str, str]:
     annotations = {f"{LABEL_PREFIX}/interface-version": interface_version,
                    f"{LABEL_PREFIX}/module-ref": config.module.ref,
-                   f"{LABEL_PREFIX}/deletion-policy": env.deletion}
-    if env.deletion == "retain":
+                   f"{LABEL_PREFIX}/deletion-policy": deletion}
+    if deletion == "retain":
         annotations[PRUNE_ANNOTATION] = "disabled"
     return annotations
 

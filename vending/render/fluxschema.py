@@ -9,7 +9,6 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
-
 _DEFINITIONS = {"Terraform": "terraform", "GitRepository": "gitRepository", "Kustomization": "fluxKustomization"}
 
 

@@ -11,8 +11,9 @@ MODULE_OUTPUTS = ("subscription_id", "subscription_resource_id", "management_gro
 PROVIDERS = {"azapi": ("Azure/azapi", "~> 2.2"), "time": ("hashicorp/time", "~> 0.12")}
 
 
-def module_inputs(request: Request, env: Environment) -> dict[str, Any]:
-    """Request values under the module's variable names, defaults resolved, absent optionals left out."""
+def module_inputs(request: Request, env: Environment, deletion: str) -> dict[str, Any]:
+    """Request values under the module's variable names, defaults resolved, absent optionals left out.
+    ``deletion`` is the policy the subscription was vended with: it never changes afterwards."""
     inputs: dict[str, Any] = {
         "subscription_alias_name": request.name,
         "subscription_display_name": request.display_name,
@@ -30,7 +31,7 @@ def module_inputs(request: Request, env: Environment) -> dict[str, Any]:
         "hub_network_resource_id": env.hub_network_id if request.network and request.network.hub_peering
         else None,
         "resource_providers": list(request.resource_providers) or None,
-        "cancel_on_destroy": env.deletion == "cancel",
+        "cancel_on_destroy": deletion == "cancel",
         "requested_by": request.requested_by,
         "ticket": request.ticket,
     }

@@ -44,14 +44,17 @@ def file_header(config: TrunkConfig, interface_version: str, hint: str = REQUEST
             f"# Do not edit by hand: {hint}.\n")
 
 
-def render_subscription(request: Request, config: TrunkConfig, interface_version: str) -> RenderedSubscription:
-    """Render the files for one valid request whose environment exists in ``config``."""
+def render_subscription(request: Request, config: TrunkConfig, interface_version: str,
+                        deletion: str | None = None) -> RenderedSubscription:
+    """Render the files for one valid request whose environment exists in ``config``. ``deletion`` is the
+    policy recorded when the subscription was vended (default: the environment's, for a new one)."""
     env = config.environments[request.environment]
-    inputs = module_inputs(request, env)
+    policy = deletion or env.deletion
+    inputs = module_inputs(request, env, policy)
     kind, settings = backend_settings(request.name, request.environment, config)
     custom_backend = None if kind == "kubernetes" else backend_block(kind, settings)
     flux = terraform_object(request.name, request.environment, config, inputs, custom_backend,
-                            interface_version)
+                            interface_version, policy)
     header = file_header(config, interface_version)
     directory = f"{env.path}/{request.name}"
     files = {

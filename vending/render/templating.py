@@ -24,7 +24,7 @@ def environment() -> ImmutableSandboxedEnvironment:
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
-        autoescape=False,  # noqa: S701 - output is HCL; values pass through the hcl filters
+        autoescape=False,
     )
     env.filters["hcl"] = hcl_value
     env.filters["hcl_attributes"] = _attributes

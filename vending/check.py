@@ -1,0 +1,169 @@
+"""Check: re-render the whole trunk from its requests and report every difference."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from vending.config import TrunkConfig
+from vending.errors import Finding
+from vending.loading import load_config, validate_model
+from vending.render.subscription import REQUEST_FILE, SUBSCRIPTION_FILES, render_subscription
+from vending.render.trunkfiles import derived_files
+from vending.request import Request
+from vending.trunkstate import Entry, EnvironmentIndex, NetworkMap, read_index
+from vending.yamlio import YamlDocument, YamlLoadError, load_plain_yaml, parse_yaml_mapping, read_text_bounded
+
+PARALLEL_THRESHOLD = 400
+
+
+@dataclass(frozen=True)
+class CheckedSubscription:
+    entry: Entry | None
+    findings: tuple[Finding, ...]
+
+
+def check_trunk(root: Path, interface_version: str, workers: int | None = None) -> list[Finding]:
+    """Every way the trunk differs from what its requests and config render to."""
+    config = load_config(root)
+    recorded = _recorded_policies(root, config)
+    jobs = [(env_key, directory, recorded.get(directory)) for env_key, env in sorted(config.environments.items())
+            for directory in _subscription_dirs(root / env.path)]
+    results = _run(root, config, interface_version, jobs, workers)
+    findings = [finding for result in results for finding in result.findings]
+    entries = [result.entry for result in results if result.entry is not None]
+    findings += _fleet_findings(entries)
+    indexes = [_expected_index(root, config, env, entries) for env in sorted(config.environments)]
+    for path, text in derived_files(config, indexes, interface_version).items():
+        findings += _compare_file(root, path, text, "derived from vending.yaml and the requests")
+    return findings
+
+
+def _subscription_dirs(env_dir: Path) -> list[str]:
+    if not env_dir.is_dir():
+        return []
+    return sorted(entry.name for entry in os.scandir(env_dir) if entry.is_dir() and not entry.name.startswith("."))
+
+
+Job = tuple[str, str, str | None]
+
+
+def _recorded_policies(root: Path, config: TrunkConfig) -> dict[str, str]:
+    """The deletion policy each subscription was vended with, from the indexes (when readable)."""
+    policies: dict[str, str] = {}
+    for env in config.environments:
+        try:
+            index = read_index(root, config, env)
+        except Exception:  # noqa: S112 - a damaged index is reported by the comparison itself
+            continue
+        policies.update({name: entry.deletion for name, entry in index.entries.items()})
+    return policies
+
+
+def _run(root: Path, config: TrunkConfig, version: str, jobs: list[Job],
+         workers: int | None) -> list[CheckedSubscription]:
+    count = workers if workers is not None else (os.cpu_count() or 1)
+    if count <= 1 or len(jobs) < PARALLEL_THRESHOLD:
+        return [check_subscription(root, config, version, *job) for job in jobs]
+    chunks = [jobs[i::count] for i in range(count)]
+    with ProcessPoolExecutor(max_workers=count) as pool:
+        parts = list(pool.map(_check_chunk, [(root, config, version, chunk) for chunk in chunks]))
+    return [result for part in parts for result in part]
+
+
+def _check_chunk(args: tuple[Path, TrunkConfig, str, list[Job]]) -> list[CheckedSubscription]:
+    root, config, version, jobs = args
+    return [check_subscription(root, config, version, *job) for job in jobs]
+
+
+def check_subscription(root: Path, config: TrunkConfig, version: str, environment: str, name: str,
+                       deletion: str | None = None) -> CheckedSubscription:
+    """Compare one subscription directory with a fresh render of its ``request.yaml``."""
+    env = config.environments[environment]
+    directory = f"{env.path}/{name}"
+    request, findings = _load_trunk_request(root, f"{directory}/{REQUEST_FILE}")
+    if request is None:
+        return CheckedSubscription(None, tuple(findings))
+    if request.name != name or request.environment != environment:
+        findings.append(Finding(f"{directory}/{REQUEST_FILE}", "name", f"request {request.name!r} in "
+                                f"environment {request.environment!r} is filed under {directory}"))
+        return CheckedSubscription(None, tuple(findings))
+    rendered = render_subscription(request, config, version, deletion)
+    for path, text in rendered.files.items():
+        findings += _compare_file(root, path, text, "rendered from request.yaml")
+    present = {p.name for p in (root / directory).iterdir()}
+    for extra in sorted(present - set(SUBSCRIPTION_FILES)):
+        findings.append(Finding(f"{directory}/{extra}", "", "extra file: vending does not render it; remove it"))
+    entry = Entry(request.name, environment, request.workload or env.workload, request.billing_scope,
+                  request.subscription_id, tuple(request.network.address_space) if request.network else (),
+                  deletion or env.deletion)
+    return CheckedSubscription(entry, tuple(findings))
+
+
+def _load_trunk_request(root: Path, path: str) -> tuple[Request | None, list[Finding]]:
+    target = root / path
+    if not target.is_file():
+        return None, [Finding(path, "", "missing: every subscription directory needs its request.yaml")]
+    try:
+        text = read_text_bounded(target, path)
+        data = load_plain_yaml(text)
+        if isinstance(data, dict):
+            try:
+                return Request.model_validate(data), []
+            except ValueError:
+                pass
+        document: YamlDocument = parse_yaml_mapping(text, path)
+    except YamlLoadError as exc:
+        return None, [exc.finding]
+    except Exception as exc:
+        return None, [Finding(path, "", f"invalid YAML: {exc}")]
+    request, findings = validate_model(Request, document)
+    return request, findings
+
+
+def _compare_file(root: Path, path: str, expected: str, origin: str) -> list[Finding]:
+    target = root / path
+    if not target.is_file():
+        return [Finding(path, "", f"missing: it is {origin}")]
+    actual = target.read_text(encoding="utf-8", errors="replace")
+    if actual == expected:
+        return []
+    if _header(actual) != _header(expected):
+        return [Finding(path, "", f"stale render ({_header(actual) or 'no header'}); re-render it")]
+    return [Finding(path, "", f"differs from what is {origin} (edited by hand?)")]
+
+
+def _header(text: str) -> str:
+    first = text.split("\n", 1)[0]
+    return first.removeprefix("# Rendered by vending: ").rstrip(".") if first.startswith("# Rendered") else ""
+
+
+def _fleet_findings(entries: Sequence[Entry]) -> list[Finding]:
+    findings: list[Finding] = []
+    seen: dict[str, Entry] = {}
+    for entry in entries:
+        if entry.name in seen:
+            findings.append(Finding(entry.name, "name", f"duplicate: in environments {seen[entry.name].environment!r}"
+                                    f" and {entry.environment!r}"))
+        seen[entry.name] = entry
+    networks = NetworkMap((cidr, e.name) for e in entries for cidr in e.address_space)
+    for entry in entries:
+        for cidr in entry.address_space:
+            for other, owner in networks.overlapping(cidr, ignore=entry.name):
+                if entry.name < owner:
+                    findings.append(Finding(entry.name, "network.addressSpace",
+                                            f"{cidr} overlaps {other} of subscription {owner!r}"))
+    return findings
+
+
+def _expected_index(root: Path, config: TrunkConfig, environment: str, entries: Iterable[Entry]) -> EnvironmentIndex:
+    try:
+        recorded = read_index(root, config, environment)
+        tombstones = recorded.decommissioned
+    except Exception:
+        tombstones = {}
+    own = {e.name: e for e in entries if e.environment == environment}
+    return EnvironmentIndex(environment, own, tombstones)

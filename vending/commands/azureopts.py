@@ -1,0 +1,36 @@
+"""The Azure connection options shared by ``validate`` and ``submit``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypeVar
+
+import click
+
+from vending.errors import Finding
+from vending.request import Request
+
+F = TypeVar("F", bound=Callable[..., Any])
+AzureRunner = Callable[[Sequence[tuple[str, Request]]], dict[str, list[Finding]]]
+
+
+def azure_options(function: F) -> F:
+    function = click.option("--ca-bundle", envvar="VENDING_ARM_CA_BUNDLE", metavar="PATH",
+                            help="CA bundle for the ARM endpoint (env VENDING_ARM_CA_BUNDLE).")(function)
+    function = click.option("--arm-endpoint", envvar="VENDING_ARM_ENDPOINT", metavar="URL",
+                            help="Azure Resource Manager endpoint (env VENDING_ARM_ENDPOINT; default "
+                            "https://management.azure.com).")(function)
+    return function
+
+
+def azure_runner(arm_endpoint: str | None, ca_bundle: str | None, env: Mapping[str, str]) -> AzureRunner:
+    """The Azure pre-flight checks, bound to the connection settings; imported only when used."""
+    from vending.azure import run_azure_checks, settings_from_env
+
+    settings = settings_from_env(env, arm_endpoint, ca_bundle)
+
+    def run(items: Sequence[tuple[str, Request]]) -> dict[str, list[Finding]]:
+        report = run_azure_checks(items, settings)
+        return report.findings_by_source()
+
+    return run

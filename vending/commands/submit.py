@@ -1,0 +1,95 @@
+"""``vending submit``: validate, check against Azure, render, commit one commit per request, push."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+import click
+
+from vending.commands.azureopts import azure_options, azure_runner
+from vending.commands.common import output_mode, print_json
+from vending.errors import Finding, InputError
+from vending.submit import Outcome, SubmitReport, SubmitSettings, submit
+from vending.trunkgit import Person, environment_author
+from vending.version import INTERFACE_VERSION
+
+PERSON_RE = re.compile(r"^(?P<name>[^<>\n]+?)\s*<(?P<email>[^<>\s]+@[^<>\s]+)>$")
+IDENTITY_RE = re.compile(r"^(@[A-Za-z0-9][A-Za-z0-9-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)?|[^@\s]+@[^@\s]+\.[^@\s]+)$")
+
+
+def parse_person(text: str, option: str) -> Person:
+    match = PERSON_RE.fullmatch(text.strip())
+    if match is None:
+        raise InputError(f"invalid {option}", [Finding(option, "", f"{text!r} must look like 'Name <email>'")])
+    return Person(match.group("name"), match.group("email"))
+
+
+def check_identity(identity: str) -> str:
+    if not IDENTITY_RE.fullmatch(identity):
+        raise InputError("invalid --as", [Finding("--as", "", f"{identity!r} must be a CODEOWNERS owner: "
+                                                  "@user, @org/team or an email address")])
+    return identity
+
+
+def outcome_json(outcome: Outcome) -> dict[str, object]:
+    return {"name": outcome.name, "environment": outcome.environment, "status": outcome.status,
+            "commit": outcome.commit, "file": outcome.source,
+            "errors": [{"field": f.field, "message": f.message, "line": f.line} for f in outcome.findings]}
+
+
+def print_report(report: SubmitReport) -> None:
+    if output_mode() == "json":
+        document: dict[str, object] = {"results": [outcome_json(o) for o in report.outcomes],
+                                       "azureChecks": report.azure_checks, "attempts": report.attempts}
+        if report.diff:
+            document["diff"] = report.diff
+        print_json(document)
+        return
+    if report.diff:
+        click.echo(report.diff)
+    for outcome in report.outcomes:
+        where = f"{outcome.name or '?'} ({outcome.environment or '?'})"
+        commit = f" {outcome.commit[:12]}" if outcome.commit else ""
+        click.echo(f"{outcome.status:<10} {where}{commit}  [{outcome.source}]")
+        for finding in outcome.findings:
+            click.echo(f"  {finding.render()}", err=True)
+    if report.azure_checks == "skipped":
+        click.echo("Azure pre-flight checks were skipped (--skip-azure-checks)", err=True)
+
+
+def submit_settings(trunk: str, identity: str, branch: str, dry_run: bool, workdir: Path | None,
+                    author: str | None, committer_email: str, env: dict[str, str]) -> SubmitSettings:
+    person = parse_person(author, "--author") if author else environment_author(env)
+    return SubmitSettings(trunk=trunk, identity=check_identity(identity),
+                          committer=Person(identity, committer_email), interface_version=INTERFACE_VERSION,
+                          branch=branch, author=person, dry_run=dry_run, workdir=workdir)
+
+
+@click.command("submit")
+@click.argument("requests", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--trunk", required=True, metavar="URL|PATH", help="The trunk repository to commit to.")
+@click.option("--as", "identity", required=True, metavar="IDENTITY",
+              help="The pipeline identity as CODEOWNERS names it (@org/team, @user or email).")
+@click.option("--branch", default="main", show_default=True, help="Trunk branch.")
+@click.option("--skip-azure-checks", is_flag=True, help="Do not check the requests against Azure.")
+@click.option("--dry-run", is_flag=True, help="Show the commits' diff; push nothing.")
+@click.option("--workdir", type=click.Path(path_type=Path, file_okay=False),
+              help="Reuse a clone in this directory between runs (validated before reuse).")
+@click.option("--author", metavar="'NAME <EMAIL>'", help="Commit author (default: from the CI host, else "
+              "the request's requestedBy).")
+@click.option("--committer-email", default="vending@users.noreply.github.com", show_default=True,
+              help="Email of the committer; its name is the identity.")
+@azure_options
+def submit_command(requests: Sequence[Path], trunk: str, identity: str, branch: str, skip_azure_checks: bool,
+                   dry_run: bool, workdir: Path | None, author: str | None, committer_email: str,
+                   arm_endpoint: str | None, ca_bundle: str | None) -> int:
+    """Validate, check against Azure, render and commit each request to the trunk, then push."""
+    settings = submit_settings(trunk, identity, branch, dry_run, workdir, author, committer_email,
+                               dict(os.environ))
+    runner = None if skip_azure_checks else azure_runner(arm_endpoint, ca_bundle, dict(os.environ))
+    report = submit(list(requests), settings, runner)
+    print_report(report)
+    return int(report.exit_code)

@@ -1,0 +1,222 @@
+"""The git adapter for writing to a trunk: a private clone, commits with trailers, pushes that never force."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+
+from git import GitCommandError, Repo
+
+from vending.errors import Finding, TrunkError
+
+WORKDIR_PREFIX = "vending-submit-"
+LOCK_NAME = ".vending-lock"
+STALE_GIT_LOCKS = ("index.lock", "shallow.lock", "HEAD.lock", "config.lock", "packed-refs.lock")
+
+
+class PushResult(Enum):
+    PUSHED = "pushed"
+    REJECTED = "rejected"
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    email: str
+
+    def formatted(self) -> str:
+        return f"{self.name} <{self.email}>"
+
+
+class TrunkClone:
+    """A private clone of one branch of the trunk, the only writer of its working tree."""
+
+    def __init__(self, repo: Repo, location: str, branch: str) -> None:
+        self.repo = repo
+        self.location = location
+        self.branch = branch
+
+    @property
+    def root(self) -> Path:
+        return Path(str(self.repo.working_tree_dir))
+
+    def tip(self) -> str:
+        return str(self.repo.head.commit.hexsha)
+
+    def refresh(self) -> str:
+        """Move to the remote's newest commit, dropping local commits that were never pushed."""
+        self._git("fetch", "--quiet", "--depth", "1", "origin", f"+refs/heads/{self.branch}:refs/remotes/origin/"
+                  f"{self.branch}")
+        self._git("reset", "--quiet", "--hard", f"origin/{self.branch}")
+        self._git("clean", "--quiet", "-fdx", "-e", LOCK_NAME)
+        return self.tip()
+
+    def commit(self, paths: Sequence[str], message: str, author: Person, committer: Person) -> str | None:
+        """Stage ``paths`` (additions, changes, deletions) and commit; None when nothing changed."""
+        self._git("add", "--all", "--", *paths)
+        staged = self._git("diff", "--cached", "--name-only", "-z").split("\0")
+        staged = [path for path in staged if path]
+        if not staged:
+            return None
+        outside = sorted(set(staged) - set(_expand(paths, staged)))
+        if outside:
+            self._git("reset", "--quiet", "--hard", "HEAD")
+            raise TrunkError("refusing to commit unexpected paths", [Finding(p, "", "staged but not rendered")
+                                                                     for p in outside])
+        env = {"GIT_COMMITTER_NAME": committer.name, "GIT_COMMITTER_EMAIL": committer.email,
+               "GIT_AUTHOR_NAME": author.name, "GIT_AUTHOR_EMAIL": author.email}
+        message_file = Path(str(self.repo.git_dir)) / "VENDING_COMMIT_MSG"
+        message_file.write_text(message, encoding="utf-8")
+        try:
+            self.repo.git.execute(["git", "commit", "--quiet", "--no-verify", "--no-gpg-sign", "--cleanup=strip",
+                                   "-F", str(message_file)], env=env)
+        finally:
+            message_file.unlink(missing_ok=True)
+        return self.tip()
+
+    def push(self) -> PushResult:
+        """Push HEAD to the branch (fast-forward only). Rejections are for the caller to retry."""
+        try:
+            self._git("push", "--quiet", "--porcelain", "origin", f"HEAD:refs/heads/{self.branch}")
+        except GitCommandError as exc:
+            text = f"{exc.stdout}\n{exc.stderr}"
+            if any(word in text for word in ("[rejected]", "non-fast-forward", "fetch first", "[remote rejected]",
+                                             "pre-receive hook declined", "cannot lock ref")):
+                return PushResult.REJECTED
+            raise _unreachable(self.location, exc) from exc
+        return PushResult.PUSHED
+
+    def changed_files(self, base: str) -> list[str]:
+        return [p for p in self._git("diff", "--name-only", "-z", base, "HEAD").split("\0") if p]
+
+    def _git(self, *args: str) -> str:
+        return str(self.repo.git.execute(["git", *args]))
+
+
+def _expand(paths: Sequence[str], staged: Sequence[str]) -> list[str]:
+    """The staged paths that fall under one of ``paths`` (files or directories)."""
+    prefixes = tuple(p.rstrip("/") + "/" for p in paths)
+    exact = set(paths)
+    return [s for s in staged if s in exact or s.startswith(prefixes)]
+
+
+def _unreachable(location: str, exc: GitCommandError) -> TrunkError:
+    lines = (exc.stderr or str(exc)).strip().splitlines()
+    reason = lines[-1].removeprefix("stderr: ").strip(" '") if lines else "git failed"
+    return TrunkError(f"trunk {location} is unreachable", [Finding(location, "", f"git: {reason}")])
+
+
+def _lock(directory: Path) -> int:
+    """An exclusive lock on a work directory; the OS releases it when the process dies, even by kill -9."""
+    fd = os.open(directory / LOCK_NAME, os.O_CREAT | os.O_RDWR, 0o600)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    return fd
+
+
+def sweep_abandoned(parent: Path | None = None) -> int:
+    """Remove work directories left by killed runs: those whose lock nobody holds. Returns how many."""
+    base = parent or Path(tempfile.gettempdir())
+    removed = 0
+    for candidate in base.glob(f"{WORKDIR_PREFIX}*"):
+        lock = candidate / LOCK_NAME
+        if not lock.is_file():
+            continue
+        try:
+            fd = os.open(lock, os.O_RDWR)
+        except OSError:
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            continue
+        shutil.rmtree(candidate, ignore_errors=True)
+        os.close(fd)
+        removed += 1
+    return removed
+
+
+@contextmanager
+def private_clone(location: str, branch: str, workdir: Path | None = None) -> Iterator[TrunkClone]:
+    """A locked clone in a fresh temporary directory (removed after), or in a reusable ``workdir``."""
+    if workdir is not None:
+        yield _reuse_workdir(location, branch, workdir)
+        return
+    sweep_abandoned()
+    directory = Path(tempfile.mkdtemp(prefix=WORKDIR_PREFIX))
+    fd = _lock(directory)
+    try:
+        yield TrunkClone(_clone(location, branch, directory / "trunk"), location, branch)
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+        os.close(fd)
+
+
+def _clone(location: str, branch: str, target: Path) -> Repo:
+    try:
+        return Repo.clone_from(location, target, depth=1, branch=branch, single_branch=True, no_tags=True)
+    except GitCommandError as exc:
+        raise _unreachable(location, exc) from exc
+
+
+def _reuse_workdir(location: str, branch: str, workdir: Path) -> TrunkClone:
+    """A cached clone, validated before reuse: same remote, no stale git locks, reset to the remote."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    _lock(workdir)  # held until the process exits
+    target = workdir / "trunk"
+    repo = _valid_cached_repo(target, location)
+    if repo is None:
+        shutil.rmtree(target, ignore_errors=True)
+        repo = _clone(location, branch, target)
+    clone = TrunkClone(repo, location, branch)
+    try:
+        clone.refresh()
+    except GitCommandError as exc:
+        raise _unreachable(location, exc) from exc
+    return clone
+
+
+def _valid_cached_repo(target: Path, location: str) -> Repo | None:
+    if not (target / ".git").is_dir():
+        return None
+    for name in STALE_GIT_LOCKS:
+        (target / ".git" / name).unlink(missing_ok=True)
+    try:
+        repo = Repo(target)
+        if repo.remotes.origin.url != location or repo.bare:
+            return None
+        return repo
+    except (GitCommandError, ValueError, AttributeError, OSError):
+        return None
+
+
+def jittered_backoff(attempt: int, base: float = 0.05, cap: float = 2.0) -> float:
+    """Full-jitter exponential backoff in seconds."""
+    import random
+
+    return random.uniform(0, min(cap, base * (2 ** attempt)))
+
+
+def sleep(seconds: float) -> None:
+    time.sleep(seconds)
+
+
+def environment_author(env: Mapping[str, str]) -> Person | None:
+    """The person behind a pipeline run, from the CI host's variables."""
+    if env.get("GITHUB_ACTIONS") == "true" and env.get("GITHUB_ACTOR"):
+        actor = env["GITHUB_ACTOR"]
+        actor_id = env.get("GITHUB_ACTOR_ID")
+        email = f"{actor_id}+{actor}@users.noreply.github.com" if actor_id else f"{actor}@users.noreply.github.com"
+        return Person(actor, email)
+    if env.get("TF_BUILD", "").lower() == "true" and env.get("BUILD_REQUESTEDFOR"):
+        email = env.get("BUILD_REQUESTEDFOREMAIL") or "azure-devops@users.noreply.local"
+        return Person(env["BUILD_REQUESTEDFOR"], email)
+    return None
