@@ -10,6 +10,7 @@ from pathlib import Path
 
 from vending.config import TrunkConfig
 from vending.errors import Finding
+from vending.files import write_tree
 from vending.loading import load_config, validate_model
 from vending.render.subscription import REQUEST_FILE, SUBSCRIPTION_FILES, render_subscription
 from vending.render.trunkfiles import derived_files
@@ -24,10 +25,12 @@ PARALLEL_THRESHOLD = 400
 class CheckedSubscription:
     entry: Entry | None
     findings: tuple[Finding, ...]
+    expected: tuple[tuple[str, str], ...] = ()
 
 
-def check_trunk(root: Path, interface_version: str, workers: int | None = None) -> list[Finding]:
-    """Every way the trunk differs from what its requests and config render to."""
+def check_trunk(root: Path, interface_version: str, workers: int | None = None, fix: bool = False) -> list[Finding]:
+    """Every way the trunk differs from what its requests and config render to. With ``fix``, rewrite
+    every rendered and derived file that differs (a working tree only; requests are never touched)."""
     config = load_config(root)
     recorded = _recorded_policies(root, config)
     jobs = [(env_key, directory, recorded.get(directory)) for env_key, env in sorted(config.environments.items())
@@ -37,8 +40,13 @@ def check_trunk(root: Path, interface_version: str, workers: int | None = None) 
     entries = [result.entry for result in results if result.entry is not None]
     findings += _fleet_findings(entries)
     indexes = [_expected_index(root, config, env, entries) for env in sorted(config.environments)]
-    for path, text in derived_files(config, indexes, interface_version).items():
+    derived = derived_files(config, indexes, interface_version)
+    for path, text in derived.items():
         findings += _compare_file(root, path, text, "derived from vending.yaml and the requests")
+    if fix:
+        expected = {path: text for result in results for path, text in result.expected}
+        write_tree(root, {path: text for path, text in {**expected, **derived}.items()
+                          if _compare_file(root, path, text, "")})
     return findings
 
 
@@ -100,7 +108,7 @@ def check_subscription(root: Path, config: TrunkConfig, version: str, environmen
     entry = Entry(request.name, environment, request.workload or env.workload, request.billing_scope,
                   request.subscription_id, tuple(request.network.address_space) if request.network else (),
                   deletion or env.deletion)
-    return CheckedSubscription(entry, tuple(findings))
+    return CheckedSubscription(entry, tuple(findings), tuple(rendered.files.items()))
 
 
 def _load_trunk_request(root: Path, path: str) -> tuple[Request | None, list[Finding]]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import os
 import sys
 import traceback
 from collections.abc import Sequence
@@ -10,13 +10,15 @@ from collections.abc import Sequence
 import click
 
 from vending.commands.codeowners import codeowners
+from vending.commands.demo import demo_command
 from vending.commands.emulator import emulator
 from vending.commands.init import init_command
 from vending.commands.interface import interface_group
 from vending.commands.submit import submit_command
 from vending.commands.trunkcmds import check_command, decommission_command, render_command
 from vending.commands.validate import validate_command
-from vending.errors import ExitCode, VendingError
+from vending.errors import ExitCode, Finding, VendingError
+from vending.reporting import detect_host, emit_host_report, guard_json, guard_text
 from vending.version import INTERFACE_VERSION
 
 
@@ -37,6 +39,7 @@ cli.add_command(init_command)
 cli.add_command(validate_command)
 cli.add_command(interface_group)
 cli.add_command(codeowners)
+cli.add_command(demo_command)
 cli.add_command(emulator)
 cli.add_command(submit_command)
 cli.add_command(check_command)
@@ -45,15 +48,19 @@ cli.add_command(render_command)
 
 
 def _report_error(error: VendingError, output: str) -> None:
+    host = detect_host(os.environ)
     if output == "json":
-        document = {"error": error.message, "findings": [f.as_dict() for f in error.findings]}
-        click.echo(json.dumps(document, indent=2))
-        return
-    if error.findings:
+        document = {"error": error.message, "exitCode": int(error.exit_code),
+                    "findings": [f.as_dict() for f in error.findings]}
+        click.echo(guard_json(document, host))
+    elif error.findings:
         for finding in error.findings:
-            click.echo(finding.render(), err=True)
+            click.echo(guard_text(finding.render(), host), err=True)
     else:
-        click.echo(f"error: {error.message}", err=True)
+        click.echo(guard_text(f"error: {error.message}", host), err=True)
+    findings = list(error.findings) or [Finding("", "", error.message)]
+    stream = sys.stderr if output == "json" else sys.stdout
+    emit_host_report(host, [], findings, os.environ, stream, title="vending")
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -102,6 +102,8 @@ class Flux(_Model):
                            pattern=r"^(https://|ssh://|git@|file://)[^\s\"'\\]+$")
     trunk_source: DnsLabel = Field(default="vending-trunk", alias="trunkSource")
     module_source: DnsLabel = Field(default="vending-module", alias="moduleSource")
+    trunk_secret: DnsLabel | None = Field(default=None, alias="trunkSecret")
+    module_secret: DnsLabel | None = Field(default=None, alias="moduleSecret")
     interval: Duration = "10m"
     source_interval: Duration = Field(default="5m", alias="sourceInterval")
     retry_interval: Duration = Field(default="2m", alias="retryInterval")

@@ -10,8 +10,9 @@ from pathlib import Path
 import click
 
 from vending.commands.azureopts import azure_options, azure_runner
-from vending.commands.common import output_mode, print_json
+from vending.commands.common import echo, output_mode, print_json, report_to_host
 from vending.errors import Finding, InputError
+from vending.reporting import ResultRow
 from vending.submit import Outcome, SubmitReport, SubmitSettings, submit
 from vending.trunkgit import Person, environment_author
 from vending.version import INTERFACE_VERSION
@@ -41,23 +42,30 @@ def outcome_json(outcome: Outcome) -> dict[str, object]:
 
 
 def print_report(report: SubmitReport) -> None:
-    if output_mode() == "json":
-        document: dict[str, object] = {"results": [outcome_json(o) for o in report.outcomes],
-                                       "azureChecks": report.azure_checks, "attempts": report.attempts}
-        if report.diff:
-            document["diff"] = report.diff
-        print_json(document)
-        return
+    document: dict[str, object] = {"results": [outcome_json(o) for o in report.outcomes],
+                                   "azureChecks": report.azure_checks, "attempts": report.attempts}
     if report.diff:
-        click.echo(report.diff)
+        document["diff"] = report.diff
+    if output_mode() == "json":
+        print_json(document)
+    else:
+        _print_text(report)
+    rows = [ResultRow(o.name or "?", o.environment or "?", o.status, o.commit, tuple(o.findings), o.source)
+            for o in report.outcomes]
+    report_to_host(rows, [], "vending submit", document)
+
+
+def _print_text(report: SubmitReport) -> None:
+    if report.diff:
+        echo(report.diff)
     for outcome in report.outcomes:
         where = f"{outcome.name or '?'} ({outcome.environment or '?'})"
         commit = f" {outcome.commit[:12]}" if outcome.commit else ""
-        click.echo(f"{outcome.status:<10} {where}{commit}  [{outcome.source}]")
+        echo(f"{outcome.status:<10} {where}{commit}  [{outcome.source}]")
         for finding in outcome.findings:
-            click.echo(f"  {finding.render()}", err=True)
+            echo(f"  {finding.render()}", err=True)
     if report.azure_checks == "skipped":
-        click.echo("Azure pre-flight checks were skipped (--skip-azure-checks)", err=True)
+        echo("Azure pre-flight checks were skipped (--skip-azure-checks)", err=True)
 
 
 def submit_settings(trunk: str, identity: str, branch: str, dry_run: bool, workdir: Path | None,

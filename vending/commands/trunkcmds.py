@@ -9,13 +9,13 @@ from pathlib import Path
 import click
 
 from vending.check import check_trunk
-from vending.commands.common import output_mode, print_json
+from vending.commands.common import note, output_mode, print_json
 from vending.commands.submit import check_identity, parse_person
 from vending.decommission import DecommissionSettings, decommission
 from vending.errors import ExitCode, Finding, InputError
 from vending.render.batch import render_requests
 from vending.trunkgit import Person, environment_author
-from vending.trunkio import read_trunk
+from vending.trunkio import is_working_tree, read_trunk
 from vending.version import INTERFACE_VERSION
 
 
@@ -23,10 +23,18 @@ from vending.version import INTERFACE_VERSION
 @click.option("--trunk", required=True, metavar="URL|PATH", help="The trunk to check (a working tree is "
               "checked as it is on disk).")
 @click.option("--branch", default="main", show_default=True, help="Branch to read when cloning.")
-def check_command(trunk: str, branch: str) -> int:
+@click.option("--fix", is_flag=True, help="Rewrite rendered and derived files in place (working tree only), e.g. "
+              "after changing vending.yaml; review and commit the result.")
+def check_command(trunk: str, branch: str, fix: bool) -> int:
     """Re-render every subscription and report drift, stale renders, CODEOWNERS gaps and overlaps."""
+    if fix and not is_working_tree(trunk):
+        raise InputError("--fix needs a working tree", [Finding("--trunk", "", "--fix rewrites files in place: "
+                                                                "give the path of a checked-out trunk")])
     with read_trunk(trunk, branch) as root:
-        findings = check_trunk(root, INTERFACE_VERSION)
+        findings = check_trunk(root, INTERFACE_VERSION, fix=fix)
+    if fix:
+        note(f"rewrote the files behind {len(findings)} finding(s); review with git diff and commit")
+        findings = check_trunk(Path(trunk), INTERFACE_VERSION)
     if output_mode() == "json":
         print_json({"clean": not findings, "findings": [f.as_dict() for f in findings]})
     else:

@@ -1,15 +1,20 @@
-"""``vending validate``: schema, interface version, policy and (with --trunk) the trunk's state."""
+"""``vending validate``: schema, interface version, policy, (with --trunk) the trunk's state, (with --azure)
+the Azure pre-flight checks."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import click
 
-from vending.commands.common import output_mode, print_json
-from vending.errors import ExitCode
+from vending.commands.azureopts import AzureRunner, azure_options, azure_runner
+from vending.commands.common import echo, output_mode, print_json, report_to_host
+from vending.errors import ExitCode, Finding, InputError
 from vending.loading import load_config, load_request
+from vending.reporting import ResultRow
 from vending.trunkio import read_trunk
 from vending.trunkstate import read_state
 from vending.validate import Checked, validate_batch
@@ -27,20 +32,37 @@ def check_files(paths: Sequence[Path], trunk: str | None, branch: str) -> list[C
     return validate_batch(loaded, INTERFACE_VERSION, config, state)
 
 
+def with_azure(results: list[Checked], runner: AzureRunner) -> tuple[list[Checked], bool]:
+    """Add the Azure findings to each valid request; True when Azure refused any."""
+    items = [(item.source, item.loaded.request) for item in results if item.valid and item.loaded.request]
+    found = runner([(source, request) for source, request in items if request is not None])
+    merged = [replace(item, findings=item.findings + tuple(found.get(item.source, ()))) for item in results]
+    return merged, any(found.values())
+
+
 def report_checked(results: Sequence[Checked]) -> None:
+    document = {"results": [_as_json(item) for item in results]}
     if output_mode() == "json":
-        print_json({"results": [_as_json(item) for item in results]})
-        return
+        print_json(document)
+    else:
+        _print_text(results)
+    rows = [ResultRow(item.loaded.request.name if item.loaded.request else "?",
+                      item.loaded.request.environment if item.loaded.request else "?",
+                      "valid" if item.valid else "invalid", None, item.findings, item.source) for item in results]
+    report_to_host(rows, [], "vending validate", document)
+
+
+def _print_text(results: Sequence[Checked]) -> None:
     for item in results:
         for warning in item.loaded.warnings:
-            click.echo(f"warning: {warning.render()}", err=True)
+            echo(f"warning: {warning.render()}", err=True)
         if item.valid:
             name = item.loaded.request.name if item.loaded.request else "?"
-            click.echo(f"{item.source}: ok ({name})")
+            echo(f"{item.source}: ok ({name})")
         for finding in item.findings:
-            click.echo(finding.render(), err=True)
+            echo(finding.render(), err=True)
     bad = sum(1 for item in results if not item.valid)
-    click.echo(f"{len(results) - bad} valid, {bad} invalid", err=True)
+    echo(f"{len(results) - bad} valid, {bad} invalid", err=True)
 
 
 def _as_json(item: Checked) -> dict[str, object]:
@@ -58,8 +80,19 @@ def _as_json(item: Checked) -> dict[str, object]:
 @click.argument("requests", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--trunk", metavar="URL|PATH", help="Also check against this trunk's config and state.")
 @click.option("--branch", default="main", show_default=True, help="Trunk branch to read.")
-def validate_command(requests: tuple[Path, ...], trunk: str | None, branch: str) -> int:
-    """Check request files: schema, interface version, policy and (with --trunk) the trunk's state."""
+@click.option("--azure", "check_azure", is_flag=True, help="Also run the Azure pre-flight checks.")
+@azure_options
+def validate_command(requests: tuple[Path, ...], trunk: str | None, branch: str, check_azure: bool,
+                     arm_endpoint: str | None, ca_bundle: str | None) -> int:
+    """Check request files: schema, interface version, policy, and optionally the trunk's state and Azure."""
+    if (arm_endpoint or ca_bundle) and not check_azure and "VENDING_ARM_ENDPOINT" not in os.environ:
+        raise InputError("--arm-endpoint/--ca-bundle need --azure",
+                         [Finding("--azure", "", "add --azure to check the requests against Azure")])
     results = check_files(requests, trunk, branch)
+    refused = False
+    if check_azure:
+        results, refused = with_azure(results, azure_runner(arm_endpoint, ca_bundle, dict(os.environ)))
     report_checked(results)
+    if refused:
+        return ExitCode.AZURE
     return ExitCode.OK if all(item.valid for item in results) else ExitCode.INVALID

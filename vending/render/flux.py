@@ -88,9 +88,11 @@ def environment_kustomization(resources: list[str]) -> dict[str, Any]:
 
 
 def git_repository(name: str, namespace: str, url: str, interval: str, tag: str | None,
-                   branch: str | None = None) -> dict[str, Any]:
+                   branch: str | None = None, secret: str | None = None) -> dict[str, Any]:
     ref = {"tag": tag} if tag else {"branch": branch or "main"}
     spec: dict[str, Any] = {"interval": interval, "url": url, "ref": ref}
+    if secret:
+        spec["secretRef"] = {"name": secret}
     return {"apiVersion": GITREPOSITORY_API, "kind": "GitRepository",
             "metadata": {"name": name, "namespace": namespace}, "spec": spec}
 

@@ -58,12 +58,12 @@ def cluster_files(config: TrunkConfig, interface_version: str) -> dict[str, str]
     sources_name = f"{flux.trunk_source}-sources"
     objects: dict[str, dict[str, Any]] = {
         f"{base}/trunk-source.yaml": git_repository(flux.trunk_source, flux.namespace, flux.trunk_url,
-                                                    flux.source_interval, None, "main"),
+                                                    flux.source_interval, None, "main", flux.trunk_secret),
         f"{base}/sources.yaml": flux_kustomization(sources_name, flux.namespace, flux.trunk_source,
                                                    f"{base}/sources", flux.interval, True, "Orphan"),
         f"{base}/sources/module-source.yaml": git_repository(
             flux.module_source, flux.namespace, _flux_url(config.module.url), flux.source_interval,
-            config.module.ref),
+            config.module.ref, secret=flux.module_secret),
     }
     for key, env in sorted(config.environments.items()):
         objects[f"{base}/subscriptions-{key}.yaml"] = flux_kustomization(
