@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any, TypeVar
 
 import click
@@ -11,7 +11,8 @@ from vending.errors import Finding
 from vending.request import Request
 
 F = TypeVar("F", bound=Callable[..., Any])
-AzureRunner = Callable[[Sequence[tuple[str, Request]]], dict[str, list[Finding]]]
+AzureRunner = Callable[[Sequence[tuple[str, Request]], Collection[str]], dict[str, list[Finding]]]
+"""Checks ``(source, request)`` pairs; the names already in the trunk may differ from Azure in display name."""
 
 
 def azure_options(function: F) -> F:
@@ -29,8 +30,7 @@ def azure_runner(arm_endpoint: str | None, ca_bundle: str | None, env: Mapping[s
 
     settings = settings_from_env(env, arm_endpoint, ca_bundle)
 
-    def run(items: Sequence[tuple[str, Request]]) -> dict[str, list[Finding]]:
-        report = run_azure_checks(items, settings)
-        return report.findings_by_source()
+    def run(items: Sequence[tuple[str, Request]], in_trunk: Collection[str] = ()) -> dict[str, list[Finding]]:
+        return run_azure_checks(items, settings, in_trunk).findings_by_source()
 
     return run

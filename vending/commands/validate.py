@@ -35,7 +35,8 @@ def check_files(paths: Sequence[Path], trunk: str | None, branch: str) -> list[C
 def with_azure(results: list[Checked], runner: AzureRunner) -> tuple[list[Checked], bool]:
     """Add the Azure findings to each valid request; True when Azure refused any."""
     items = [(item.source, item.loaded.request) for item in results if item.valid and item.loaded.request]
-    found = runner([(source, request) for source, request in items if request is not None])
+    in_trunk = [item.loaded.request.name for item in results if item.existing and item.loaded.request]
+    found = runner([(source, request) for source, request in items if request is not None], in_trunk)
     merged = [replace(item, findings=item.findings + tuple(found.get(item.source, ()))) for item in results]
     return merged, any(found.values())
 
