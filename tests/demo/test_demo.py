@@ -1,0 +1,52 @@
+"""``vending demo`` runs to completion, shows each stage, and leaves nothing behind."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_packaged_demo_requests_are_the_examples() -> None:
+    packaged = REPO / "vending" / "data" / "demo"
+    for example in sorted((REPO / "examples" / "requests").glob("*.yaml")):
+        assert (packaged / example.name).read_text() == example.read_text(), f"{example.name} differs"
+
+
+def test_demo_runs_end_to_end_and_cleans_up(tmp_path: Path) -> None:
+    env = {**os.environ, "TMPDIR": str(tmp_path), "COLUMNS": "120"}
+    result = subprocess.run([sys.executable, "-c", "from vending.cli import main; main()", "demo"],
+                            capture_output=True, text=True, env=env, timeout=180, check=False)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Azure pre-flight checks" in out
+    assert "Vending-Request: payments-prod" in out and "Azure-Checks: passed" in out
+    assert "subscriptions/prod/payments-prod/terraform.yaml" in out
+    assert "kind: Terraform" in out
+    assert "trunk is clean" in out
+    assert "3 request(s) committed, 1 refused" in out
+    assert "legacy-app-two" in out and "refused" in out
+    assert list(tmp_path.iterdir()) == [], "the demo left files behind"
+
+
+def test_demo_keep_directory(tmp_path: Path) -> None:
+    from vending.cli import main
+
+    keep = tmp_path / "demo"
+    before = threading.active_count()
+    with pytest.raises(SystemExit) as exit_info:
+        main(["demo", "--keep", str(keep)])
+    assert exit_info.value.code == 0
+    log = subprocess.run(["git", "-C", str(keep / "trunk.git"), "log", "--format=%s"], capture_output=True,
+                         text=True, check=True).stdout.splitlines()
+    assert log[:3] == ["Vend payments-prod in prod", "Vend platform-management in dev", "Vend app-dev in dev"]
+    assert threading.active_count() <= before, "the emulator's threads were left running"
+    assert not any(p.name.startswith("vending-submit-") for p in Path(tempfile.gettempdir()).iterdir()
+                   if p.stat().st_mtime > keep.stat().st_mtime)

@@ -1,0 +1,100 @@
+"""``vending demo``: the example requests vended end to end on a local trunk and a local ARM emulator."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Collection, Sequence
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.syntax import Syntax
+from rich.table import Table
+
+from vending.azure import CheckReport, run_azure_checks, settings_from_env
+from vending.demo import DemoRun, demo_root, run_demo
+from vending.emulator import run_emulator
+from vending.errors import ExitCode
+from vending.request import Request
+from vending.version import INTERFACE_VERSION
+
+CHECKS_DONE = ("credential works and the tenant is visible", "alias free or already this request's",
+               "display name not used by another subscription", "management group exists",
+               "region is valid", "an adopted subscription exists and is Enabled", "tenant policy allows it")
+
+
+def _show_checks(console: Console, reports: list[CheckReport]) -> None:
+    console.rule("Azure pre-flight checks (real Azure SDK, HTTPS, local ARM emulator)")
+    console.print("Checked before any commit: " + "; ".join(CHECKS_DONE) + ".", markup=False)
+    table = Table()
+    for column in ("request", "result", "ARM reads in its run"):
+        table.add_column(column)
+    for report in reports:
+        for result in report.results:
+            table.add_row(result.name, result.status, str(report.usage.reads))
+    console.print(table)
+
+
+def _show(console: Console, run: DemoRun) -> None:
+    table = Table(title="Requests", show_lines=False)
+    for column in ("request", "environment", "status", "commit", "why"):
+        table.add_column(column)
+    for _env, report in run.reports:
+        for outcome in report.outcomes:
+            why = "; ".join(f"{f.field}: {f.message}" if f.field else f.message for f in outcome.findings)
+            table.add_row(outcome.name or "?", outcome.environment or "?", outcome.status,
+                          (outcome.commit or "")[:12], why)
+    console.print(table)
+    console.rule("Commits on trunk (newest first), with their trailers")
+    console.print(run.log.strip(), markup=False, highlight=False)
+    console.rule("Rendered trunk")
+    console.print("\n".join(run.tree), markup=False, highlight=False)
+    if run.flux_object:
+        console.rule("Flux Terraform object of payments-prod")
+        console.print(Syntax(run.flux_object, "yaml", theme="ansi_dark", background_color="default", word_wrap=True))
+    console.rule("vending check")
+    if run.check_findings:
+        for finding in run.check_findings:
+            console.print(finding.render(), markup=False)
+    else:
+        console.print("trunk is clean: every file is exactly what its request renders to")
+
+
+@click.command("demo")
+@click.option("--keep", type=click.Path(path_type=Path, file_okay=False),
+              help="Create the demo in this new directory and keep it (default: a temporary one, removed).")
+def demo_command(keep: Path | None) -> int:
+    """Vend the example requests end to end on embedded defaults (local trunk, local ARM emulator)."""
+    console = Console(stderr=False)
+    root = demo_root(keep)
+    checks: list[CheckReport] = []
+    try:
+        with run_emulator(retry_after=0, polls=1) as emulator:
+            console.print(f"ARM emulator listening at {emulator.endpoint} (TLS, CA {emulator.ca_bundle})",
+                          markup=False)
+            ca = str(emulator.ca_bundle)
+
+            settings = settings_from_env({}, emulator.endpoint, ca)
+
+            def azure(_remote: str, _env: str) -> object:
+                def run(items: Sequence[tuple[str, Request]], in_trunk: Collection[str] = ()) -> object:
+                    report = run_azure_checks(items, settings, in_trunk)
+                    checks.append(report)
+                    return report.findings_by_source()
+
+                return run
+
+            run = run_demo(root, azure, INTERFACE_VERSION,
+                           lambda text: console.print(f"[bold]>[/bold] {text}"))
+        _show_checks(console, checks)
+        _show(console, run)
+    finally:
+        if keep is None:
+            shutil.rmtree(root, ignore_errors=True)
+    if keep is not None:
+        console.print(f"\nKept in {root}: the trunk's remote is {root / 'trunk.git'}", markup=False)
+    refused = [o for _, r in run.reports for o in r.outcomes if o.status == "rejected"]
+    committed = [o for _, r in run.reports for o in r.outcomes if o.status == "committed"]
+    console.print(f"\n{len(committed)} request(s) committed, {len(refused)} refused before any commit "
+                  "(as intended for the conflicting example).")
+    return ExitCode.OK if committed and not run.check_findings else ExitCode.BUG
