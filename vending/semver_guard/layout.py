@@ -1,0 +1,83 @@
+"""The trunk layout: the generated paths, from the constants that define them in the code."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable
+
+from vending.semver_guard.sources import Tree
+
+# (role, module file, constant, path template around the constant's value(s))
+LAYOUT_CONSTANTS: tuple[tuple[str, str, str, str], ...] = (
+    ("config", "vending/config.py", "CONFIG_FILE", "{}"),
+    ("codeowners", "vending/render/trunkfiles.py", "CODEOWNERS_FILE", "{}"),
+    ("environment kustomization", "vending/render/trunkfiles.py", "KUSTOMIZATION_FILE", "<env path>/{}"),
+    ("environment index", "vending/trunkstate.py", "INDEX_FILE", "<env path>/{}"),
+    ("subscription files", "vending/render/subscription.py", "SUBSCRIPTION_FILES", "<env path>/<name>/{}"),
+)
+
+Lookup = Callable[[str, str], object]
+
+
+def module_constants(text: str) -> dict[str, object]:
+    """Module-level string constants and tuples/lists of them, without importing the module."""
+    constants: dict[str, object] = {}
+    for node in ast.parse(text).body:
+        target, value = _assignment(node)
+        if target is not None and value is not None:
+            evaluated = _evaluate(value, constants)
+            if evaluated is not None:
+                constants[target] = evaluated
+    return constants
+
+
+def _assignment(node: ast.stmt) -> tuple[str | None, ast.expr | None]:
+    if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+        return node.targets[0].id, node.value
+    if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+        return node.target.id, node.value
+    return None, None
+
+
+def _evaluate(node: ast.expr, known: dict[str, object]) -> object:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.Name):
+        return known.get(node.id)
+    if isinstance(node, ast.Tuple | ast.List):
+        items = [_evaluate(item, known) for item in node.elts]
+        return items if all(isinstance(item, str) for item in items) else None
+    return None
+
+
+def tree_lookup(tree: Tree) -> Lookup:
+    """Read constants from the module files of ``tree`` by parsing them."""
+    cache: dict[str, dict[str, object]] = {}
+
+    def lookup(module_file: str, name: str) -> object:
+        if module_file not in cache:
+            text = tree.read(module_file)
+            cache[module_file] = module_constants(text) if text is not None else {}
+        return cache[module_file].get(name)
+
+    return lookup
+
+
+def imported_lookup(module_file: str, name: str) -> object:
+    """Read constants from the running package (the working tree it was installed from)."""
+    import importlib
+
+    module = importlib.import_module(module_file.removesuffix(".py").replace("/", "."))
+    value = getattr(module, name, None)
+    return list(value) if isinstance(value, tuple) else value
+
+
+def layout_paths(lookup: Lookup) -> dict[str, list[str]]:
+    """Role -> generated path templates; a role whose constant is missing is left out."""
+    layout: dict[str, list[str]] = {}
+    for role, module_file, name, template in LAYOUT_CONSTANTS:
+        value = lookup(module_file, name)
+        values = [value] if isinstance(value, str) else value if isinstance(value, list) else None
+        if values is not None:
+            layout[role] = sorted(template.format(item) for item in values if isinstance(item, str))
+    return layout
