@@ -1,19 +1,23 @@
-"""Rendering many requests at once: validate against the trunk, render with self-checks, write nothing
-unless everything is right."""
+"""Rendering many requests at once: validate against the trunk, render with self-checks, and write nothing
+unless everything is right. Large batches use a process per core for loading, rendering and writing."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from vending.changes import Ledger
 from vending.config import TrunkConfig
 from vending.errors import ExitCode, Finding, RenderBugError
-from vending.files import write_tree
-from vending.loading import load_config, load_request
+from vending.files import safe_relative, write_tree
+from vending.loading import LoadedRequest, load_config, load_request
 from vending.render.selfcheck import check_rendered, terraform_fmt_problems
 from vending.render.subscription import RenderedSubscription, render_subscription
 from vending.request import Request
@@ -22,6 +26,8 @@ from vending.validate import validate_batch
 
 PARALLEL_THRESHOLD = 200
 Job = tuple[Request, str]
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 @dataclass
@@ -44,37 +50,88 @@ class RenderResult:
                             for f in by_file.get(source, [])]} for source in self.checked_sources]
 
 
+@contextmanager
+def _pool(size: int, workers: int | None) -> Iterator[Executor | None]:
+    count = workers if workers is not None else (os.cpu_count() or 1)
+    if count <= 1 or size < PARALLEL_THRESHOLD:
+        yield None
+        return
+    with ProcessPoolExecutor(max_workers=count) as pool:
+        yield pool
+
+
+def _map(pool: Executor | None, function: Callable[[T], R], items: Sequence[T]) -> list[R]:
+    if pool is None:
+        return [function(item) for item in items]
+    chunk = max(1, len(items) // (4 * (os.cpu_count() or 1)))
+    return list(pool.map(function, items, chunksize=chunk))
+
+
 def render_requests(paths: Sequence[Path], trunk_root: Path, out_dir: Path, interface_version: str,
                     workers: int | None = None) -> RenderResult:
     """Validate against the trunk and render; write into ``out_dir`` only when every request is valid."""
-    loaded = [load_request(path) for path in paths]
-    config = load_config(trunk_root)
-    state = read_state(trunk_root, config)
-    checked = validate_batch(loaded, interface_version, config, state)
-    result = RenderResult([item.source for item in loaded],
-                          names={i.source: i.request.name for i in loaded if i.request is not None})
-    result.findings = [finding for item in checked for finding in item.findings]
-    if result.findings:
-        return result
-    ledger = Ledger.of(config, state)
-    jobs: list[Job] = []
-    for item in checked:
-        request = item.loaded.request
-        assert request is not None
-        existing = state.find(request.name)
-        deletion = existing.deletion if existing else config.environments[request.environment].deletion
-        jobs.append((request, deletion))
-        ledger.put(_entry(request, config, deletion))
-    rendered = render_all(jobs, config, interface_version, workers)
-    files: dict[str, str | None] = {path: text for r in rendered for path, text in r.files.items()}
-    for environment in sorted({request.environment for request, _ in jobs}):
-        files.update(ledger.environment_files(environment, interface_version))
-    fmt = terraform_fmt_problems({p: t for p, t in files.items() if t is not None})
-    if fmt:
-        raise RenderBugError("rendered Terraform is not canonical", [Finding(p, "", m) for p, m in fmt])
-    write_tree(out_dir, files)
-    result.written = sorted(files)
+    with _pool(len(paths), workers) as pool:
+        loaded: list[LoadedRequest] = _map(pool, load_request, list(paths))
+        config = load_config(trunk_root)
+        state = read_state(trunk_root, config)
+        checked = validate_batch(loaded, interface_version, config, state)
+        result = RenderResult([item.source for item in loaded],
+                              names={i.source: i.request.name for i in loaded if i.request is not None})
+        result.findings = [finding for item in checked for finding in item.findings]
+        if result.findings:
+            return result
+        ledger = Ledger.of(config, state)
+        jobs: list[Job] = []
+        for item in checked:
+            request = item.loaded.request
+            assert request is not None
+            existing = state.find(request.name)
+            deletion = existing.deletion if existing else config.environments[request.environment].deletion
+            jobs.append((request, deletion))
+            ledger.put(_entry(request, config, deletion))
+        created = not out_dir.exists()
+        out_dir.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".vending-render-", dir=out_dir))
+        moved = False
+        try:
+            written = _map(pool, _StageJob(config, interface_version, staging), jobs)
+            shared = {p: t for env in sorted({r.environment for r, _ in jobs})
+                      for p, t in ledger.environment_files(env, interface_version).items()}
+            write_tree(staging, shared)
+            _require_canonical(staging)
+            result.written = sorted({*(p for paths_ in written for p in paths_), *shared})
+            _move_into_place(staging, out_dir, result.written)
+            moved = True
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+            if created and not moved:
+                shutil.rmtree(out_dir, ignore_errors=True)
     return result
+
+
+class _StageJob:
+    """Render one request with its self-checks and write its files into the staging directory."""
+
+    def __init__(self, config: TrunkConfig, interface_version: str, staging: Path) -> None:
+        self.config, self.version, self.staging = config, interface_version, staging
+
+    def __call__(self, job: Job) -> list[str]:
+        rendered = render_checked(job, self.config, self.version)
+        write_tree(self.staging, rendered.files)
+        return list(rendered.files)
+
+
+def _require_canonical(staging: Path) -> None:
+    problems = terraform_fmt_problems({}, directory=staging)
+    if problems:
+        raise RenderBugError("rendered Terraform is not canonical", [Finding(p, "", m) for p, m in problems])
+
+
+def _move_into_place(staging: Path, out_dir: Path, paths: Sequence[str]) -> None:
+    for rel in paths:
+        target = out_dir.joinpath(*safe_relative(rel).parts)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging.joinpath(rel).replace(target)
 
 
 def _entry(request: Request, config: TrunkConfig, deletion: str) -> Entry:
@@ -92,19 +149,17 @@ def render_checked(job: Job, config: TrunkConfig, interface_version: str) -> Ren
     return rendered
 
 
-def _render_chunk(args: tuple[list[Job], TrunkConfig, str]) -> list[RenderedSubscription]:
-    jobs, config, version = args
-    return [render_checked(job, config, version) for job in jobs]
-
-
 def render_all(jobs: list[Job], config: TrunkConfig, interface_version: str,
                workers: int | None = None) -> list[RenderedSubscription]:
     """Render every job, across processes when the batch is large enough to pay for them."""
-    count = workers if workers is not None else (os.cpu_count() or 1)
-    if count <= 1 or len(jobs) < PARALLEL_THRESHOLD:
-        return [render_checked(job, config, interface_version) for job in jobs]
-    chunks = [jobs[i::count] for i in range(count)]
-    with ProcessPoolExecutor(max_workers=count) as pool:
-        parts = list(pool.map(_render_chunk, [(chunk, config, interface_version) for chunk in chunks]))
-    by_name = {r.name: r for part in parts for r in part}
-    return [by_name[request.name] for request, _ in jobs]
+    with _pool(len(jobs), workers) as pool:
+        return _map(pool, _RenderJob(config, interface_version), jobs)
+
+
+class _RenderJob:
+    def __init__(self, config: TrunkConfig, interface_version: str) -> None:
+        self.config, self.version = config, interface_version
+
+    def __call__(self, job: Job) -> RenderedSubscription:
+        return render_checked(job, self.config, self.version)
+

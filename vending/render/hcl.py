@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
+_KEYWORDS = frozenset({"true", "false", "null", "for", "in", "if", "else", "endif", "endfor"})
 _ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
@@ -86,7 +87,7 @@ def hcl_number(value: float | int) -> str:
 
 def hcl_key(key: str) -> str:
     """A map or object key: bare when it is an identifier, quoted otherwise."""
-    return key if _IDENTIFIER.fullmatch(key) else hcl_string(key)
+    return key if _IDENTIFIER.fullmatch(key) and key not in _KEYWORDS else hcl_string(key)
 
 
 def hcl_value(value: Any, indent: int = 0) -> str:

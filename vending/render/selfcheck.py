@@ -9,45 +9,36 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-import hcl2
 import yaml
 from lark.exceptions import LarkError
 
 from vending.errors import Finding, RenderBugError
 from vending.render.fluxschema import flux_schema_problems
-from vending.render.hcl import HclLiteralError, hcl_unquote
+from vending.render.hcl import HclLiteralError
+from vending.render.hcltree import contains_expression, parse_hcl
+from vending.render.inputs import MODULE_OUTPUTS
 from vending.render.subscription import FLUX_FILE, REQUEST_FILE, TERRAFORM_FILE, RenderedSubscription
 from vending.yamlio import load_plain_yaml
 
 DNS1123 = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 DURATION = re.compile(r"^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$")
-_BLOCK_MARK = "__is_block__"
 
 
-def decode_hcl(value: Any) -> Any:
-    """python-hcl2's view of a literal value, turned back into plain data; expressions are refused."""
-    if isinstance(value, bool | int | float) or value is None:
-        return value
-    if isinstance(value, str):
-        return hcl_unquote(value)
-    if isinstance(value, list):
-        return [decode_hcl(item) for item in value]
-    if isinstance(value, dict):
-        return {(hcl_unquote(k) if k.startswith('"') else k): decode_hcl(v)
-                for k, v in value.items() if k != _BLOCK_MARK}
-    raise HclLiteralError(f"unexpected value {value!r}")
+EXPECTED_BLOCKS = [("terraform", ()), ("provider", ("azapi",)), ("module", ("subscription",))] + [
+    ("output", (name,)) for name in MODULE_OUTPUTS]
 
 
 def module_arguments(tf_text: str) -> dict[str, Any]:
-    """The arguments of ``module "subscription"`` in a rendered root configuration, as plain data."""
-    parsed = hcl2.loads(tf_text)
-    modules = parsed.get("module", [])
-    if len(modules) != 1 or list(modules[0]) != ['"subscription"']:
-        raise HclLiteralError(f"expected exactly one module \"subscription\", found {len(modules)}")
-    arguments = decode_hcl(modules[0]['"subscription"'])
-    if not isinstance(arguments, dict):
-        raise HclLiteralError("module block is not a mapping")
-    return arguments
+    """The arguments of ``module "subscription"`` in a rendered root configuration, as plain data. Raises
+    ``HclLiteralError`` unless the file holds exactly the expected blocks and every argument is a literal."""
+    root = parse_hcl(tf_text)
+    found = [(block.type, block.labels) for block in root.blocks]
+    if root.body or found != EXPECTED_BLOCKS:
+        raise HclLiteralError(f"unexpected top-level content: {found} {sorted(root.body)}")
+    module = root.blocks[2]
+    if module.blocks or contains_expression(module.body):
+        raise HclLiteralError("module block holds nested blocks or non-literal values")
+    return dict(module.body)
 
 
 def check_rendered(rendered: RenderedSubscription, normalized_request: dict[str, Any]) -> None:
@@ -66,7 +57,7 @@ def _problems(rendered: RenderedSubscription, normalized_request: dict[str, Any]
         arguments.pop("source", None)
         if arguments != rendered.inputs:
             problems.append((TERRAFORM_FILE, "module arguments differ from the request's values"))
-    except (LarkError, HclLiteralError, ValueError) as exc:
+    except (LarkError, HclLiteralError, ValueError, IndexError) as exc:
         problems.append((TERRAFORM_FILE, f"does not parse back as plain HCL: {exc}"))
     problems += _yaml_problems(files, rendered, normalized_request)
     problems += [(FLUX_FILE, p) for p in flux_schema_problems(rendered.flux_object)]
@@ -103,23 +94,38 @@ def _flux_field_problems(flux: dict[str, Any]) -> list[tuple[str, str]]:
     return problems
 
 
-def terraform_fmt_problems(files: dict[str, str], terraform: str | None = None) -> list[tuple[str, str]]:
-    """Files that ``terraform fmt`` would change: one run for the whole batch, where terraform exists."""
+def terraform_fmt_problems(files: dict[str, str], terraform: str | None = None,
+                           directory: Path | None = None) -> list[tuple[str, str]]:
+    """Files that ``terraform fmt`` would change: one run for the whole batch, where terraform exists.
+    Checks ``files`` (written to a temporary directory), or the ``.tf`` files already under ``directory``."""
     binary = terraform or shutil.which("terraform")
+    if binary is None:
+        return []
+    if directory is not None:
+        return _fmt_run(binary, directory)
     tf_files = {path: text for path, text in files.items() if path.endswith(".tf")}
-    if binary is None or not tf_files:
+    if not tf_files:
         return []
     with tempfile.TemporaryDirectory(prefix="vending-fmt-") as tmp:
-        root = Path(tmp)
         for path, text in tf_files.items():
-            target = root / path
+            target = Path(tmp) / path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
-        result = subprocess.run([binary, "fmt", "-check", "-list=true", "-recursive", "-no-color", tmp],
-                                capture_output=True, text=True, check=False)
+        return _fmt_run(binary, Path(tmp))
+
+
+def _fmt_run(binary: str, root: Path) -> list[tuple[str, str]]:
+    result = subprocess.run([binary, "fmt", "-check", "-list=true", "-recursive", "-no-color", str(root)],
+                            capture_output=True, text=True, check=False)
     listed = [line.strip() for line in result.stdout.splitlines() if line.strip()]
-    problems = [(str(Path(line).relative_to(tmp)) if line.startswith(tmp) else line,
-                 "is not in terraform fmt canonical form") for line in listed]
+    problems = [(_relative(line, root), "is not in terraform fmt canonical form") for line in listed]
     if result.returncode not in (0, 3) or (result.returncode == 3 and not problems):
         problems.append(("*.tf", f"terraform fmt failed: {result.stderr.strip()[:300]}"))
     return problems
+
+
+def _relative(line: str, root: Path) -> str:
+    try:
+        return str(Path(line).relative_to(root))
+    except ValueError:
+        return line

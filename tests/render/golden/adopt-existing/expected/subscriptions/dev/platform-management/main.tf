@@ -1,0 +1,58 @@
+# Rendered by vending: interface 0.1.0, module v0.1.0.
+# Do not edit by hand: change the request and submit it again.
+
+terraform {
+  required_version = ">= 1.6"
+
+  required_providers {
+    azapi = {
+      source  = "Azure/azapi"
+      version = "~> 2.2"
+    }
+    time = {
+      source  = "hashicorp/time"
+      version = "~> 0.12"
+    }
+  }
+
+  backend "kubernetes" {
+    secret_suffix     = "platform-management"
+    namespace         = "flux-system"
+    in_cluster_config = true
+  }
+}
+
+provider "azapi" {}
+
+module "subscription" {
+  source                    = "git::https://github.com/example/vending//modules/subscription?ref=v0.1.0"
+  subscription_alias_name   = "platform-management"
+  subscription_display_name = "Platform Management"
+  subscription_id           = "00000000-0000-0000-0000-0000000000aa"
+  subscription_workload     = "DevTest"
+  management_group_id       = "mg-platform"
+  location                  = "westeurope"
+  owners = [
+    {
+      principal_id   = "6b1f4a3e-2c4d-4e5f-9a8b-1c2d3e4f5a6b"
+      principal_type = "Group"
+    },
+  ]
+  tags = {
+    adoptedFrom = "manual"
+  }
+  cancel_on_destroy = true
+  requested_by      = "alice@contoso.com"
+}
+
+output "subscription_id" {
+  value = module.subscription.subscription_id
+}
+
+output "subscription_resource_id" {
+  value = module.subscription.subscription_resource_id
+}
+
+output "management_group_id" {
+  value = module.subscription.management_group_id
+}
