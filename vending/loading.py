@@ -17,7 +17,7 @@ from vending.request import Request
 from vending.yamlio import YamlDocument, YamlLoadError, load_yaml_mapping, parse_yaml_mapping
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
-_FIELD_PREFIX = re.compile(r"^([A-Za-z][A-Za-z0-9]*): (.*)$", re.DOTALL)
+_FIELD_PREFIX = re.compile(r"^([A-Za-z][A-Za-z0-9]*(?:\.[A-Za-z][A-Za-z0-9-]*|\[\d+\])*): (.*)$", re.DOTALL)
 
 
 @dataclass(frozen=True)

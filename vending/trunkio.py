@@ -37,7 +37,8 @@ def shallow_clone(location: str, branch: str, target: Path) -> Repo:
     except GitCommandError as exc:
         detail = [line.strip().removeprefix("stderr: ").strip(" '") for line in
                   str(exc.stderr or exc).splitlines()]
-        reason = next((line for line in reversed(detail) if line), "git clone failed")
+        fatal = [line for line in detail if line.startswith(("fatal:", "error:"))]
+        reason = (fatal or [line for line in detail if line] or ["git clone failed"])[0]
         raise TrunkError(f"cannot read trunk {location}", [Finding(location, "", f"cannot clone branch "
                                                                    f"{branch!r}: {reason}")]) from exc
 

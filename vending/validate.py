@@ -43,6 +43,7 @@ def validate_batch(
 ) -> list[Checked]:
     """Every finding for every request, collected together; nothing stops at the first."""
     findings: dict[int, list[Finding]] = {i: list(item.findings) for i, item in enumerate(loaded)}
+    networks = _trunk_networks(loaded, state)
     for index, item in enumerate(loaded):
         findings[index] += _interface_findings(item, interface_version)
         if item.request is None:
@@ -50,7 +51,7 @@ def validate_batch(
         if config is not None:
             findings[index] += _policy_findings(item, item.request, config)
         if state is not None:
-            findings[index] += _state_findings(item, item.request, state)
+            findings[index] += _state_findings(item, item.request, state, networks)
     for index, finding in _batch_conflicts(loaded):
         findings[index].append(finding)
     return [
@@ -102,7 +103,15 @@ def policy_problems(request: Request, env: Environment) -> list[tuple[str, str]]
     return problems
 
 
-def _state_findings(item: LoadedRequest, request: Request, state: TrunkState) -> list[Finding]:
+def _trunk_networks(loaded: Sequence[LoadedRequest], state: TrunkState | None) -> NetworkMap:
+    """The trunk's address ranges, built once per batch (only when a request has a network)."""
+    if state is None or not any(item.request and item.request.network for item in loaded):
+        return NetworkMap(())
+    return state.networks()
+
+
+def _state_findings(item: LoadedRequest, request: Request, state: TrunkState,
+                    networks: NetworkMap) -> list[Finding]:
     problems: list[Finding] = []
     tomb = state.tombstone(request.name)
     existing = state.find(request.name)
@@ -118,7 +127,7 @@ def _state_findings(item: LoadedRequest, request: Request, state: TrunkState) ->
                 problems.append(_finding(item, key, f"cannot change from {have[key]!r} to {wanted[key]!r}: "
                                          "it is immutable once the subscription is in the trunk"))
     if request.network is not None:
-        problems += _overlap_findings(item, request, state.networks())
+        problems += _overlap_findings(item, request, networks)
     return problems
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import re
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,7 +15,8 @@ import yaml
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.composer import Composer, ComposerError
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.error import MarkedYAMLError, ReusedAnchorWarning, YAMLError
+from ruamel.yaml.resolver import implicit_resolvers
 
 from vending.errors import Finding
 
@@ -94,10 +96,15 @@ def _parser() -> YAML:
     return yaml
 
 
-def parse_yaml_mapping(text: str, source: str) -> YamlDocument:
-    """Parse exactly one YAML document whose top level is a mapping."""
+_CONSTRUCTION_ERRORS = (ValueError, TypeError, KeyError, IndexError, AttributeError, AssertionError, OverflowError)
+"""What ruamel's constructors raise, unwrapped, for malformed tagged or typed scalars (``!!int x``)."""
+
+
+def _load_documents(text: str, source: str) -> list[Any]:
     try:
-        documents = list(_parser().load_all(text))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ReusedAnchorWarning)
+            return list(_parser().load_all(text))
     except MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark is not None else None
         problem = (exc.problem or str(exc)).strip().splitlines()[0]
@@ -110,6 +117,15 @@ def parse_yaml_mapping(text: str, source: str) -> YamlDocument:
         raise _fail(source, f"invalid YAML: values are nested more than {MAX_DEPTH} levels deep") from exc
     except YAMLError as exc:
         raise _fail(source, f"invalid YAML: {str(exc).strip().splitlines()[0]}") from exc
+    except _CONSTRUCTION_ERRORS as exc:
+        detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise _fail(source, f"invalid YAML: a value cannot be read ({detail}); quote it to keep it "
+                    "a string") from exc
+
+
+def parse_yaml_mapping(text: str, source: str) -> YamlDocument:
+    """Parse exactly one YAML document whose top level is a mapping."""
+    documents = _load_documents(text, source)
     if not documents:
         raise _fail(source, "the file is empty; a request is a YAML mapping")
     if len(documents) != 1:
@@ -211,8 +227,18 @@ class _Dumper(_BaseDumper):  # type: ignore[misc]
     """libyaml's safe dumper; strings with line breaks or control characters are double-quoted."""
 
 
+_YAML12_IMPLICIT: tuple[Any, ...] = tuple(regexp for versions, _, regexp, _ in implicit_resolvers
+                                         if (1, 2) in versions)
+"""Plain scalars YAML 1.2 (our own loader) reads as non-strings: ``1e3``, ``0E0``, ``.5``, ..."""
+
+
 def _represent_str(dumper: Any, value: str) -> Any:
-    style = '"' if _NEEDS_ESCAPES.search(value) else None
+    if _NEEDS_ESCAPES.search(value):
+        style: str | None = '"'
+    elif any(regexp.match(value) for regexp in _YAML12_IMPLICIT):
+        style = "'"
+    else:
+        style = None
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 

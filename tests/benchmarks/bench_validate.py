@@ -1,0 +1,196 @@
+"""Print ``vending validate --trunk`` figures against a trunk holding 10,000 subscriptions.
+
+Run: python tests/benchmarks/bench_validate.py [--profile]
+
+The trunk is made by ``vending init``; its two indexes (dev, prod) then get 5,000 entries each, every
+one with its own /24 in 10.0.0.0/8 (validation reads only the indexes). Requests use /24s of their own,
+so every request is valid and all of them are checked against all 10,000 entries. Each figure is the
+best of a few runs, wall time; memory is the peak RSS of the child process (os.wait4) or, in-process,
+the peak of Python allocations (tracemalloc, in a separate run so that tracing does not slow the timed one).
+Targets: 1 request < 1 s, 1,000 requests < 5 s, memory < 300 MB.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import cProfile
+import io
+import json
+import os
+import pstats
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from vending.cli import main as vending_main
+
+SUBSCRIPTIONS = 10_000
+RUNS = 3
+BUDGET = {"amount": 100, "timeGrain": "Monthly", "thresholds": [80], "contactEmails": ["finops@contoso.com"]}
+EA = "/providers/Microsoft.Billing/billingAccounts/1234567/enrollmentAccounts/7654321"
+OWNER = {"principalId": "6b1f4a3e-2c4d-4e5f-9a8b-1c2d3e4f5a6b", "principalType": "Group"}
+CLI = [sys.executable, "-c", "from vending.cli import main; main()"]
+
+
+def git(repo: Path, *args: str) -> None:
+    subprocess.run(["git", "-C", str(repo), "-c", "user.name=bench", "-c", "user.email=bench@example.com",
+                    *args], check=True, capture_output=True)
+
+
+def cidr(index: int, base: int = 0) -> str:
+    number = base + index
+    return f"10.{number // 256}.{number % 256}.0/24"
+
+
+def build_trunk(root: Path) -> Path:
+    trunk = root / "trunk"
+    subprocess.run([*CLI, "init", str(trunk)], check=True, capture_output=True)
+    for env, workload, offset in (("dev", "DevTest", 0), ("prod", "Production", SUBSCRIPTIONS // 2)):
+        entries = {f"sub-{offset + i:05d}": {"workload": workload, "billingScope": EA,
+                                              "addressSpace": [cidr(offset + i)]}
+                   for i in range(SUBSCRIPTIONS // 2)}
+        document = {"schemaVersion": 1, "subscriptions": entries, "decommissioned": {}}
+        (trunk / "subscriptions" / env / "index.json").write_text(json.dumps(document, indent=1) + "\n")
+    git(trunk, "add", "-A")
+    git(trunk, "commit", "-qm", "10,000 subscriptions")
+    return trunk
+
+
+def write_requests(folder: Path, count: int) -> list[str]:
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for i in range(count):
+        env = "prod" if i % 2 else "dev"
+        data: dict[str, Any] = {
+            "interfaceVersion": "0.1.0", "name": f"req-{i:04d}", "displayName": f"Request {i}",
+            "environment": env, "billingScope": EA, "managementGroup": f"mg-corp-{env}",
+            "location": "westeurope", "owners": [OWNER], "requestedBy": "alice@contoso.com",
+            "tags": {"costCenter": str(4000 + i)}, "network": {"addressSpace": [cidr(i, 50_000)]},
+        }
+        if env == "prod":
+            data["budget"] = BUDGET
+        path = folder / f"req-{i:04d}.yaml"
+        path.write_text(yaml.safe_dump(data, sort_keys=False))
+        paths.append(str(path))
+    return paths
+
+
+def run_child(args: list[str]) -> tuple[float, float, int]:
+    """Wall seconds, peak RSS in MB and exit code of one child process."""
+    start = time.perf_counter()
+    with open(os.devnull, "wb") as sink:
+        process = subprocess.Popen(args, stdout=sink, stderr=sink)
+        _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return time.perf_counter() - start, usage.ru_maxrss / 1024, process.returncode
+
+
+def _call_main(args: list[str]) -> int:
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        try:
+            vending_main(args)
+        except SystemExit as exc:
+            return int(exc.code or 0)
+    return 0
+
+
+def run_in_process(args: list[str]) -> tuple[float, float, int]:
+    """Wall seconds (untraced run), peak traced MB (a second, traced run) and exit code of ``main(args)``."""
+    start = time.perf_counter()
+    code = _call_main(args)
+    elapsed = time.perf_counter() - start
+    tracemalloc.start()
+    _call_main(args)
+    peak = tracemalloc.get_traced_memory()[1] / 1e6
+    tracemalloc.stop()
+    return elapsed, peak, code
+
+
+def best_of(measure: Callable[[list[str]], tuple[float, float, int]], args: list[str]) -> tuple[float, float]:
+    runs = [measure(args) for _ in range(RUNS)]
+    codes = {code for _, _, code in runs}
+    assert codes == {0}, f"validate exited {codes}"
+    return min(r[0] for r in runs), max(r[1] for r in runs)
+
+
+def report(label: str, seconds: float, megabytes: float, target: float, unit: str) -> None:
+    verdict = "ok" if seconds < target and megabytes < 300 else "MISSED"
+    print(f"{label:<48} {seconds:7.3f} s  {megabytes:7.1f} MB {unit:<10} target < {target:g} s: {verdict}")
+
+
+def fail_fast_figures(folder: Path) -> None:
+    """How quickly hostile files are refused (in-process, the loader alone)."""
+    from vending.loading import load_request
+
+    bomb = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    bomb += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 10)]
+    cases = {
+        "billion laughs (9^10 values)": "\n".join(bomb) + "\n",
+        "nesting 5,000 deep": "a: " + "[" * 5000 + "]" * 5000 + "\n",
+        "1 MiB of small values": "a: [" + "1, " * 349_000 + "]\n",
+        "1 MiB + 1 byte": "#" * (1024 * 1024) + "\n",
+    }
+    for label, text in cases.items():
+        path = folder / "hostile.yaml"
+        path.write_text(text)
+        start = time.perf_counter()
+        loaded = load_request(path)
+        elapsed = time.perf_counter() - start
+        tracemalloc.start()
+        load_request(path)
+        peak = tracemalloc.get_traced_memory()[1] / 1e6
+        tracemalloc.stop()
+        message = loaded.findings[0].message[:60] if loaded.findings else "accepted"
+        print(f"  {label:<32} {elapsed:6.3f} s {peak:6.1f} MB  {message}")
+
+
+def profile(args: list[str]) -> None:
+    profiler = cProfile.Profile()
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        profiler.enable()
+        with contextlib.suppress(SystemExit):
+            vending_main(args)
+        profiler.disable()
+    stats = pstats.Stats(profiler)
+    stats.sort_stats("cumulative").print_stats(25)
+    stats.sort_stats("tottime").print_stats(15)
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory(prefix="bench-validate-") as tmp:
+        root = Path(tmp)
+        start = time.perf_counter()
+        trunk = build_trunk(root)
+        index_mb = sum(p.stat().st_size for p in trunk.glob("subscriptions/*/index.json")) / 1e6
+        print(f"trunk with {SUBSCRIPTIONS} subscriptions ({index_mb:.1f} MB of index) built in "
+              f"{time.perf_counter() - start:.1f} s")
+        one = write_requests(root / "one", 1)
+        many = write_requests(root / "many", 1000)
+        seconds, rss = best_of(run_child, [*CLI, "--version"])
+        report("subprocess: vending --version (startup)", seconds, rss, 1, "peak RSS")
+        for label, paths, target in (("1 request", one, 1.0), ("1,000 requests", many, 5.0)):
+            args = ["validate", *paths, "--trunk", str(trunk)]
+            seconds, rss = best_of(run_child, [*CLI, *args])
+            report(f"subprocess: validate {label}", seconds, rss, target, "peak RSS")
+            seconds, traced = best_of(run_in_process, args)
+            report(f"in-process: validate {label}", seconds, traced, target, "traced")
+        seconds, rss = best_of(run_child, [*CLI, "validate", *one, "--trunk", trunk.as_uri()])
+        report("subprocess: validate 1 request, trunk by file:// URL", seconds, rss, 1, "peak RSS")
+        own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"benchmark process peak RSS: {own:.1f} MB")
+        print("hostile files, refused by the loader:")
+        fail_fast_figures(root)
+        if "--profile" in sys.argv:
+            profile(["validate", *many, "--trunk", str(trunk)])
+
+
+if __name__ == "__main__":
+    main()

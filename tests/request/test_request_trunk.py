@@ -1,0 +1,323 @@
+"""``vending validate --trunk``: the trunk's config and state (indexes), batches, and trunks by URL."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+from request_support import (
+    BUDGET,
+    DROP,
+    GUID_A,
+    GUID_B,
+    MCA_SCOPE,
+    Result,
+    Sandbox,
+    edit_config,
+    git,
+    index_entry,
+    prod_request,
+    request_data,
+    seed_index,
+)
+
+import vending.commands.validate as validate_module
+
+
+def validate(sandbox: Sandbox, *paths: Path, trunk: str | Path | None = None) -> Result:
+    return sandbox.cli("validate", *paths, "--trunk", trunk if trunk is not None else sandbox.trunk)
+
+
+def expect_rejected(sandbox: Sandbox, paths: list[Path], *expected: str) -> Result:
+    """Exit 2, each expected text on stderr, and the trunk (seeded before) untouched."""
+    before = sandbox.snapshot()
+    result = validate(sandbox, *paths)
+    assert result.code == 2, result
+    for text in expected:
+        assert text in result.stderr, f"{text!r} not in:\n{result.stderr}"
+    assert "Traceback" not in result.stderr
+    sandbox.assert_untouched(before)
+    return result
+
+
+def test_valid_request_against_new_trunk(sandbox: Sandbox) -> None:
+    path = sandbox.write(request_data())
+    result = validate(sandbox, path)
+    assert (result.code, result.stdout) == (0, f"{path}: ok (app-dev)\n")
+    assert result.stderr == "1 valid, 0 invalid\n"
+
+
+def test_examples_are_valid_against_new_trunk(sandbox: Sandbox) -> None:
+    examples = sorted((Path(__file__).parents[2] / "examples" / "requests").glob("*.yaml"))
+    assert len(examples) >= 3
+    result = validate(sandbox, *examples)
+    assert result.code == 0, result.stderr
+
+
+def test_environment_not_defined(sandbox: Sandbox) -> None:
+    path = sandbox.write(request_data(environment="qa"))
+    expect_rejected(sandbox, [path], f"{path}:4: environment: 'qa' is not defined in vending.yaml",
+                    "environments: dev, prod")
+
+
+# ---- overlaps with the trunk -------------------------------------------------------------------------------
+
+
+def test_overlap_with_trunk(sandbox: Sandbox) -> None:
+    seed_index(sandbox.trunk, "prod", {"payments": index_entry("Production", address_space=["10.1.0.0/16"])})
+    path = sandbox.write(request_data(network={"addressSpace": ["10.2.0.0/24", "10.1.2.0/24"]}))
+    expect_rejected(sandbox, [path], "network.addressSpace[1]: 10.1.2.0/24 overlaps 10.1.0.0/16 of "
+                    "subscription 'payments'")
+
+
+def test_enclosing_range_overlaps_several(sandbox: Sandbox) -> None:
+    seed_index(sandbox.trunk, "dev", {"one": index_entry(address_space=["10.3.1.0/24"]),
+                                      "two": index_entry(address_space=["10.3.9.0/24"]),
+                                      "far": index_entry(address_space=["10.4.0.0/24"])})
+    path = sandbox.write(request_data(network={"addressSpace": ["10.3.0.0/16"]}))
+    result = expect_rejected(sandbox, [path], "overlaps 10.3.1.0/24 of subscription 'one'",
+                             "overlaps 10.3.9.0/24 of subscription 'two'")
+    assert "'far'" not in result.stderr
+
+
+def test_adjacent_ranges_do_not_overlap(sandbox: Sandbox) -> None:
+    seed_index(sandbox.trunk, "dev", {"one": index_entry(address_space=["10.3.0.0/24", "10.3.2.0/24"])})
+    path = sandbox.write(request_data(network={"addressSpace": ["10.3.1.0/24", "10.3.3.0/24"]}))
+    assert validate(sandbox, path).code == 0
+
+
+def test_own_network_is_not_an_overlap(sandbox: Sandbox) -> None:
+    seed_index(sandbox.trunk, "dev", {"app-dev": index_entry(address_space=["10.5.0.0/24"])})
+    path = sandbox.write(request_data(displayName="Renamed", network={"addressSpace": ["10.5.0.0/24"]}))
+    assert validate(sandbox, path).code == 0
+
+
+# ---- names: tombstones, uniqueness, immutable fields ----------------------------------------------------------
+
+
+def test_decommissioned_name_rejected(sandbox: Sandbox) -> None:
+    seed_index(sandbox.trunk, "dev", {}, {"app-dev": {"decommissionedAt": "2026-01-01", "reason": "gone"}})
+    path = sandbox.write(request_data())
+    expect_rejected(sandbox, [path], f"{path}:2: name: 'app-dev' was decommissioned from environment 'dev'",
+                    "choose another")
+
+
+def test_decommissioned_in_other_environment_rejected(sandbox: Sandbox) -> None:
+    seed_index(sandbox.trunk, "prod", {}, {"app-dev": {}})
+    expect_rejected(sandbox, [sandbox.write(request_data())], "decommissioned from environment 'prod'")
+
+
+@pytest.mark.parametrize(("entry", "environment", "changes", "field"), [
+    (index_entry(billing_scope=MCA_SCOPE), "dev", {}, "billingScope"),
+    (index_entry("Production"), "dev", {"workload": "DevTest"}, "workload"),
+    (index_entry(billing_scope=None, subscription_id=GUID_A), "dev",
+     {"billingScope": None, "subscriptionId": GUID_B}, "subscriptionId"),
+    (index_entry(billing_scope=None, subscription_id=GUID_A), "dev", {}, "subscriptionId"),
+    (index_entry("DevTest"), "prod", {}, "environment"),
+])
+def test_immutable_field_changes_rejected(sandbox: Sandbox, entry: dict[str, Any], environment: str,
+                                          changes: dict[str, Any], field: str) -> None:
+    seed_index(sandbox.trunk, environment, {"app-dev": entry})
+    data = request_data(**changes)
+    data = {key: value for key, value in data.items() if value is not None}
+    path = sandbox.write(data)
+    result = expect_rejected(sandbox, [path], f": {field}: cannot change from",
+                             "immutable once the subscription is in the trunk")
+    assert result.stdout == ""
+
+
+def test_same_name_in_prod_but_request_says_dev(sandbox: Sandbox) -> None:
+    seed_index(sandbox.trunk, "prod", {"app-dev": index_entry("Production")})
+    path = sandbox.write(request_data(workload="Production"))
+    expect_rejected(sandbox, [path], f"{path}:4: environment: cannot change from 'prod' to 'dev'")
+
+
+def test_mutable_fields_change_in_place(sandbox: Sandbox) -> None:
+    seed_index(sandbox.trunk, "dev", {"app-dev": index_entry()})
+    data = request_data(displayName="New name", tags={"owner": "x"}, managementGroup="mg-online",
+                        owners=[{"principalId": GUID_B, "principalType": "User"}], budget=BUDGET,
+                        resourceProviders=["Microsoft.KeyVault"])
+    assert validate(sandbox, sandbox.write(data)).code == 0
+
+
+def test_workload_default_matches_existing(sandbox: Sandbox) -> None:
+    seed_index(sandbox.trunk, "dev", {"app-dev": index_entry("DevTest")})
+    assert validate(sandbox, sandbox.write(request_data())).code == 0
+
+
+def test_damaged_index_is_an_input_error(sandbox: Sandbox) -> None:
+    (sandbox.trunk / "subscriptions" / "dev" / "index.json").write_text("{not json", encoding="utf-8")
+    git(sandbox.trunk, "commit", "-qam", "damage")
+    before = sandbox.snapshot()
+    result = validate(sandbox, sandbox.write(request_data()))
+    assert result.code == 2
+    assert "subscriptions/dev/index.json: cannot read the trunk index" in result.stderr
+    sandbox.assert_untouched((before[0], before[1] | {"app-dev.yaml"}))
+
+
+# ---- batches ---------------------------------------------------------------------------------------------------
+
+
+def test_same_name_twice_in_one_batch(sandbox: Sandbox) -> None:
+    first = sandbox.write(request_data(), "first.yaml")
+    second = sandbox.write(request_data(displayName="Other"), "second.yaml")
+    result = expect_rejected(sandbox, [first, second], f"{second}:2: name: 'app-dev' is also requested by {first}")
+    assert f"{first}:2: name: 'app-dev' is also" not in result.stderr
+
+
+def test_overlapping_networks_in_one_batch(sandbox: Sandbox) -> None:
+    one = sandbox.write(request_data(name="app-one", network={"addressSpace": ["10.7.0.0/16"]}))
+    two = sandbox.write(request_data(name="app-two", network={"addressSpace": ["10.8.0.0/24", "10.7.3.0/24"]}))
+    three = sandbox.write(request_data(name="app-three", network={"addressSpace": ["10.9.0.0/24"]}))
+    result = expect_rejected(sandbox, [one, two, three],
+                             f"network.addressSpace: 10.7.0.0/16 overlaps 10.7.3.0/24 requested by {two}",
+                             f"network.addressSpace: 10.7.3.0/24 overlaps 10.7.0.0/16 requested by {one}")
+    assert f"{three}: ok (app-three)" in result.stdout
+    assert "1 valid, 2 invalid" in result.stderr
+
+
+def test_distinct_batch_is_valid(sandbox: Sandbox) -> None:
+    paths = [sandbox.write(request_data(name=f"app-{i}", network={"addressSpace": [f"10.{i}.0.0/16"]}))
+             for i in range(5)]
+    result = validate(sandbox, *paths)
+    assert result.code == 0
+    assert result.stdout.count(": ok (") == 5
+
+
+# ---- environment policy ---------------------------------------------------------------------------------------
+
+
+def test_prod_requires_budget_by_default(sandbox: Sandbox) -> None:
+    path = sandbox.write(prod_request(budget=DROP))
+    expect_rejected(sandbox, [path], f"{path}: budget: environment 'prod' requires a budget")
+    assert validate(sandbox, sandbox.write(prod_request())).code == 0
+
+
+def test_dev_does_not_require_budget(sandbox: Sandbox) -> None:
+    assert validate(sandbox, sandbox.write(request_data())).code == 0
+
+
+def test_allow_lists(sandbox: Sandbox) -> None:
+    edit_config(sandbox.trunk, "dev", managementGroups=["mg-corp-dev", "mg-sandbox"], locations=["westeurope"])
+    bad = sandbox.write(request_data(managementGroup="mg-online", location="eastus"))
+    expect_rejected(sandbox, [bad], f"{bad}:6: managementGroup: 'mg-online' is not allowed in environment 'dev' "
+                    "(allowed: mg-corp-dev, mg-sandbox)", f"{bad}:7: location: 'eastus' is not allowed")
+    good = sandbox.write(request_data(name="app-ok", managementGroup="mg-sandbox"))
+    assert validate(sandbox, good).code == 0
+
+
+def test_required_tags(sandbox: Sandbox) -> None:
+    edit_config(sandbox.trunk, "dev", requiredTags=["costCenter", "owner"])
+    path = sandbox.write(request_data(tags={"costCenter": "1"}))
+    expect_rejected(sandbox, [path], "tags: environment 'dev' requires tags: owner")
+    path = sandbox.write(request_data(tags={"costCenter": "1", "owner": "me"}))
+    assert validate(sandbox, path).code == 0
+
+
+def test_hub_peering_needs_a_hub(sandbox: Sandbox) -> None:
+    path = sandbox.write(request_data(network={"addressSpace": ["10.1.0.0/24"], "hubPeering": True}))
+    expect_rejected(sandbox, [path], "network.hubPeering: environment 'dev' has no hubNetworkId")
+
+
+# ---- the trunk by URL ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def remote(sandbox: Sandbox) -> Path:
+    bare = sandbox.root / "remote.git"
+    subprocess.run(["git", "clone", "-q", "--bare", str(sandbox.trunk), str(bare)], check=True)
+    return bare
+
+
+def leftovers(sandbox: Sandbox) -> list[Path]:
+    return sorted(sandbox.tmp.glob("vending-trunk-*"))
+
+
+@pytest.mark.parametrize("as_url", [False, True])
+def test_trunk_by_url_success_cleans_up(sandbox: Sandbox, remote: Path, as_url: bool) -> None:
+    seed_index(sandbox.trunk, "dev", {"taken": index_entry(address_space=["10.1.0.0/16"])})
+    git(sandbox.trunk, "push", "-q", str(remote), "main")
+    location = remote.as_uri() if as_url else str(remote)
+    path = sandbox.write(request_data())
+    assert validate(sandbox, path, trunk=location).code == 0
+    assert leftovers(sandbox) == []
+    clash = sandbox.write(request_data(name="clash", network={"addressSpace": ["10.1.1.0/24"]}))
+    result = validate(sandbox, clash, trunk=location)
+    assert result.code == 2
+    assert "overlaps 10.1.0.0/16 of subscription 'taken'" in result.stderr
+    assert leftovers(sandbox) == []
+
+
+def test_trunk_by_url_other_branch(sandbox: Sandbox, remote: Path) -> None:
+    git(sandbox.trunk, "checkout", "-q", "-b", "staging")
+    seed_index(sandbox.trunk, "dev", {}, {"app-dev": {}})
+    git(sandbox.trunk, "push", "-q", str(remote), "staging")
+    path = sandbox.write(request_data())
+    assert sandbox.cli("validate", path, "--trunk", remote).code == 0
+    result = sandbox.cli("validate", path, "--trunk", remote, "--branch", "staging")
+    assert result.code == 2
+    assert "decommissioned" in result.stderr
+    assert leftovers(sandbox) == []
+
+
+def test_trunk_by_url_bad_config_cleans_up(sandbox: Sandbox, remote: Path) -> None:
+    config = sandbox.trunk / "vending.yaml"
+    config.write_text(config.read_text() + "extra: 1\n", encoding="utf-8")
+    git(sandbox.trunk, "commit", "-qam", "break config")
+    git(sandbox.trunk, "push", "-q", str(remote), "main")
+    result = validate(sandbox, sandbox.write(request_data()), trunk=remote.as_uri())
+    assert result.code == 2
+    assert "vending.yaml:" in result.stderr and "extra: unknown key 'extra'" in result.stderr
+    assert leftovers(sandbox) == []
+
+
+def test_trunk_by_url_internal_error_cleans_up(sandbox: Sandbox, remote: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*_: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(validate_module, "read_state", broken)
+    result = validate(sandbox, sandbox.write(request_data()), trunk=remote)
+    assert result.code == 1
+    assert "internal error: RuntimeError: boom" in result.stderr
+    assert leftovers(sandbox) == []
+
+
+@pytest.mark.parametrize("location", ["missing.git", "file:///nonexistent/trunk.git", "https://127.0.0.1:9/t.git"])
+def test_unreachable_trunk_exit_5(sandbox: Sandbox, location: str) -> None:
+    if location == "missing.git":
+        location = str(sandbox.root / location)
+    before = sandbox.snapshot()
+    path = sandbox.write(request_data())
+    result = validate(sandbox, path, trunk=location)
+    assert result.code == 5, result
+    assert f"{location}: cannot clone branch 'main': fatal:" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert leftovers(sandbox) == []
+    sandbox.assert_untouched((before[0], before[1] | {"app-dev.yaml"}))
+
+
+def test_missing_branch_exit_5(sandbox: Sandbox, remote: Path) -> None:
+    result = sandbox.cli("validate", sandbox.write(request_data()), "--trunk", remote, "--branch", "nope")
+    assert result.code == 5
+    assert "cannot clone branch 'nope'" in result.stderr
+    assert leftovers(sandbox) == []
+
+
+def test_directory_without_config_is_not_a_trunk(sandbox: Sandbox) -> None:
+    empty = sandbox.root / "empty"
+    empty.mkdir()
+    result = validate(sandbox, sandbox.write(request_data()), trunk=empty)
+    assert result.code == 5
+    assert leftovers(sandbox) == []
+
+
+def test_unreachable_trunk_json(sandbox: Sandbox) -> None:
+    location = str(sandbox.root / "missing.git")
+    result = sandbox.cli("--output", "json", "validate", sandbox.write(request_data()), "--trunk", location)
+    assert result.code == 5
+    document = result.json()
+    assert document["error"] == f"cannot read trunk {location}"
+    assert document["findings"][0]["file"] == location
