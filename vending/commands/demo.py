@@ -5,15 +5,14 @@ from __future__ import annotations
 import shutil
 from collections.abc import Collection, Sequence
 from pathlib import Path
+from typing import Any
 
 import click
 from rich.console import Console
 from rich.syntax import Syntax
 from rich.table import Table
 
-from vending.azure import CheckReport, run_azure_checks, settings_from_env
 from vending.demo import DemoRun, demo_root, run_demo
-from vending.emulator import run_emulator
 from vending.errors import ExitCode
 from vending.request import Request
 from vending.version import INTERFACE_VERSION
@@ -23,7 +22,7 @@ CHECKS_DONE = ("credential works and the tenant is visible", "alias free or alre
                "region is valid", "an adopted subscription exists and is Enabled", "tenant policy allows it")
 
 
-def _show_checks(console: Console, reports: list[CheckReport]) -> None:
+def _show_checks(console: Console, reports: list[Any]) -> None:
     console.rule("Azure pre-flight checks (real Azure SDK, HTTPS, local ARM emulator)")
     console.print("Checked before any commit: " + "; ".join(CHECKS_DONE) + ".", markup=False)
     table = Table()
@@ -66,8 +65,11 @@ def _show(console: Console, run: DemoRun) -> None:
 def demo_command(keep: Path | None) -> int:
     """Vend the example requests end to end on embedded defaults (local trunk, local ARM emulator)."""
     console = Console(stderr=False)
+    from vending.azure import run_azure_checks, settings_from_env
+    from vending.emulator import run_emulator
+
     root = demo_root(keep)
-    checks: list[CheckReport] = []
+    checks: list[Any] = []
     try:
         with run_emulator(retry_after=0, polls=1) as emulator:
             console.print(f"ARM emulator listening at {emulator.endpoint} (TLS, CA {emulator.ca_bundle})",
