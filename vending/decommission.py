@@ -10,7 +10,7 @@ from vending.changes import Change, Ledger, changed_paths, load_codeowners, scop
 from vending.errors import Finding, InputError, ScopeError
 from vending.files import write_tree
 from vending.loading import load_config
-from vending.submit import land
+from vending.submit import focus_on, land
 from vending.trunkgit import Person, TrunkClone, private_clone
 from vending.trunkstate import TrunkState, read_state
 from vending.yamlio import load_plain_yaml
@@ -71,6 +71,7 @@ def decommission(settings: DecommissionSettings, now: dt.datetime | None = None)
 
 
 def _commit(clone: TrunkClone, settings: DecommissionSettings, report: DecommissionReport, stamp: str) -> bool:
+    focus_on(clone, [])
     config = load_config(clone.root)
     state = read_state(clone.root, config)
     entry = state.find(settings.name)
@@ -81,6 +82,7 @@ def _commit(clone: TrunkClone, settings: DecommissionSettings, report: Decommiss
         raise ScopeError("decommission not allowed", [Finding(settings.name, "environment", f"environment "
                          f"{entry.environment!r} does not allow decommissioning (decommissionAllowed: false)")])
     directory = f"{env.path}/{settings.name}"
+    focus_on(clone, [(entry.environment, settings.name)])
     files: dict[str, str | None] = {str(p.relative_to(clone.root)): None
                                     for p in sorted((clone.root / directory).rglob("*")) if p.is_file()}
     requested_by = settings.requested_by or (settings.author.email if settings.author else
@@ -88,16 +90,16 @@ def _commit(clone: TrunkClone, settings: DecommissionSettings, report: Decommiss
     ledger = Ledger.of(config, state)
     ledger.remove(entry.environment, settings.name, {
         "date": stamp, "by": settings.identity, "requestedBy": requested_by, "reason": settings.reason,
-        "subscriptionId": entry.subscription_id, "deletionPolicy": env.deletion})
+        "subscriptionId": entry.subscription_id, "deletionPolicy": entry.deletion})
     files.update(ledger.environment_files(entry.environment, settings.interface_version))
     paths = changed_paths(clone.root, files)
     verdict = scope_verdict(settings.name, load_codeowners(clone.root), settings.identity, paths)
     if not verdict.allowed:
         raise ScopeError("path scope refused", verdict.findings)
     write_tree(clone.root, {path: files[path] for path in paths})
-    change = _change(settings, entry.environment, env.deletion, requested_by)
+    change = _change(settings, entry.environment, entry.deletion, requested_by)
     author = settings.author or Person(requested_by.split("@")[0].lstrip("@") or "vending", _email(requested_by))
-    report.environment, report.policy = entry.environment, env.deletion
+    report.environment, report.policy = entry.environment, entry.deletion
     sha = clone.commit(paths, change.message(), author, settings.committer)
     report.commit, report.status = (None, "planned") if settings.dry_run else (sha, "committed")
     return sha is not None

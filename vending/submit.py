@@ -2,24 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from vending.changes import Change, Ledger, changed_paths, load_codeowners, scope_verdict
 from vending.codeowners import CodeOwnersFile
 from vending.config import TrunkConfig
-from vending.errors import ExitCode, Finding, TrunkError
+from vending.errors import ExitCode, Finding, RenderBugError, TrunkError
 from vending.files import write_tree
 from vending.loading import LoadedRequest, load_config, load_request
-from vending.render.selfcheck import check_rendered
+from vending.render.selfcheck import check_rendered, terraform_fmt_problems
 from vending.render.subscription import RenderedSubscription, render_subscription
 from vending.request import Request
 from vending.trunkgit import Person, PushResult, TrunkClone, jittered_backoff, private_clone, sleep
 from vending.trunkstate import Entry, read_state
 from vending.validate import Checked, validate_batch
 
-AzureRunner = Callable[[Sequence[tuple[str, Request]]], dict[str, list[Finding]]]
+AzureRunner = Callable[[Sequence[tuple[str, Request]], Collection[str]], dict[str, list[Finding]]]
 
 
 @dataclass(frozen=True)
@@ -71,9 +71,19 @@ def submit(paths: Sequence[Path], settings: SubmitSettings, azure: AzureRunner |
     loaded = [load_request(path) for path in paths]
     report = SubmitReport([_outcome(item) for item in loaded], "passed" if azure else "skipped")
     with private_clone(settings.trunk, settings.branch, settings.workdir) as clone:
+        focus_on(clone, [item.request for item in loaded if item.request is not None])
         first = _first_pass(clone, loaded, report, settings, azure)
         _land(clone, loaded, report, settings, first)
     return report
+
+
+def focus_on(clone: TrunkClone, subscriptions: Sequence[Request | tuple[str, str]]) -> None:
+    """Check out what validating and writing these subscriptions reads: the config, every environment's
+    index and kustomization, and each subscription's own directory (given as a request or (env, name))."""
+    environments = load_config(clone.root).environments
+    pairs = [(s.environment, s.name) if isinstance(s, Request) else s for s in subscriptions]
+    clone.focus([f"{environments[env].path}/{name}" for env, name in pairs if env in environments],
+                [env.path for env in environments.values()])
 
 
 def _outcome(item: LoadedRequest) -> Outcome:
@@ -96,7 +106,8 @@ def _first_pass(clone: TrunkClone, loaded: list[LoadedRequest], report: SubmitRe
     _record_invalid(checked, report)
     if azure is not None:
         valid = [(c.source, c.loaded.request) for c in checked if c.request is not None]
-        for source, findings in azure([(s, r) for s, r in valid if r is not None]).items():
+        in_trunk = [r.name for _, r in valid if r is not None and state.find(r.name) is not None]
+        for source, findings in azure([(s, r) for s, r in valid if r is not None], in_trunk).items():
             for outcome in report.outcomes:
                 if outcome.source == source and findings:
                     outcome.reject(findings, ExitCode.AZURE)
@@ -155,6 +166,7 @@ def _commit_batch(clone: TrunkClone, loaded: list[LoadedRequest], report: Submit
     pending = [(i, o) for i, o in zip(loaded, report.outcomes, strict=True) if o.status != "rejected"]
     checked = validate_batch([item for item, _ in pending], settings.interface_version, config, state)
     committed = False
+    rendered: dict[str, str] = {}
     for (item, outcome), check in zip(pending, checked, strict=True):
         request = item.request
         assert request is not None or check.findings
@@ -167,8 +179,17 @@ def _commit_batch(clone: TrunkClone, loaded: list[LoadedRequest], report: Submit
             outcome.reject([Finding(item.source, "name", f"{request.name!r} was just created in the trunk "
                                     "by another request; choose another name")], ExitCode.INVALID)
             continue
-        committed |= _commit_one(clone, request, outcome, ledger, owners, settings, report.azure_checks)
+        committed |= _commit_one(clone, request, outcome, ledger, owners, settings, report.azure_checks, rendered)
+    if not retry:
+        _require_canonical_terraform(rendered)
     return committed
+
+
+def _require_canonical_terraform(files: dict[str, str]) -> None:
+    """Where terraform is installed, every rendered ``.tf`` must be what ``terraform fmt`` writes (one run)."""
+    problems = terraform_fmt_problems(files)
+    if problems:
+        raise RenderBugError("rendered Terraform is not canonical", [Finding(p, "", m) for p, m in problems])
 
 
 def _same_as_trunk(root: Path, request: Request, config: TrunkConfig, settings: SubmitSettings,
@@ -178,13 +199,15 @@ def _same_as_trunk(root: Path, request: Request, config: TrunkConfig, settings: 
 
 
 def _commit_one(clone: TrunkClone, request: Request, outcome: Outcome, ledger: Ledger,
-                owners: CodeOwnersFile | None, settings: SubmitSettings, azure_checks: str) -> bool:
+                owners: CodeOwnersFile | None, settings: SubmitSettings, azure_checks: str,
+                all_rendered: dict[str, str]) -> bool:
     config = ledger.config
     env = config.environments[request.environment]
     existing = ledger.state().find(request.name)
     deletion = existing.deletion if existing else env.deletion
     rendered = render_subscription(request, config, settings.interface_version, deletion)
     check_rendered(rendered, request.normalized(env.workload))
+    all_rendered.update(rendered.files)
     snapshot = dict(ledger.indexes)
     ledger.put(_entry(request, env.workload, deletion))
     files: dict[str, str | None] = {**rendered.files,

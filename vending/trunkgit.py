@@ -14,12 +14,17 @@ from enum import Enum
 from pathlib import Path
 
 from git import GitCommandError, Repo
+from git.exc import GitError
 
 from vending.errors import Finding, TrunkError
 
 WORKDIR_PREFIX = "vending-submit-"
 LOCK_NAME = ".vending-lock"
-STALE_GIT_LOCKS = ("index.lock", "shallow.lock", "HEAD.lock", "config.lock", "packed-refs.lock")
+QUIET_MAINTENANCE = (("gc.auto", "0"), ("maintenance.auto", "false"))
+ALWAYS_CHECKED_OUT = (".github", "docs")
+FILES_ONLY = ".vending-files-only"
+"""A directory that never exists: naming it in the cone checks out the files of its parent only."""
+"""Besides the root's own files (vending.yaml, CODEOWNERS): where else GitHub looks for CODEOWNERS."""
 
 
 class PushResult(Enum):
@@ -51,6 +56,13 @@ class TrunkClone:
     def tip(self) -> str:
         return str(self.repo.head.commit.hexsha)
 
+    def focus(self, directories: Sequence[str], own_files_of: Sequence[str] = ()) -> None:
+        """Check out only the root's files, ``directories`` whole, and the files (not subdirectories) of their
+        parents and of ``own_files_of``: a cone-mode sparse checkout, so that a trunk of thousands of
+        subscriptions costs what one does."""
+        files_only = [f"{path}/{FILES_ONLY}" for path in own_files_of]
+        self._git("sparse-checkout", "set", "--cone", *ALWAYS_CHECKED_OUT, *sorted({*directories, *files_only}))
+
     def refresh(self) -> str:
         """Move to the remote's newest commit, dropping local commits that were never pushed."""
         self._git("fetch", "--quiet", "--depth", "1", "origin", f"+refs/heads/{self.branch}:refs/remotes/origin/"
@@ -61,7 +73,7 @@ class TrunkClone:
 
     def commit(self, paths: Sequence[str], message: str, author: Person, committer: Person) -> str | None:
         """Stage ``paths`` (additions, changes, deletions) and commit; None when nothing changed."""
-        self._git("add", "--all", "--", *paths)
+        self._git("add", "--all", "--sparse", "--", *paths)
         staged = self._git("diff", "--cached", "--name-only", "-z").split("\0")
         staged = [path for path in staged if path]
         if not staged:
@@ -109,8 +121,10 @@ def _expand(paths: Sequence[str], staged: Sequence[str]) -> list[str]:
 
 
 def _unreachable(location: str, exc: GitCommandError) -> TrunkError:
-    lines = (exc.stderr or str(exc)).strip().splitlines()
-    reason = lines[-1].removeprefix("stderr: ").strip(" '") if lines else "git failed"
+    lines = [line.strip().removeprefix("stderr: ").strip(" '") for line in str(exc.stderr or exc).splitlines()]
+    lines = [line for line in lines if line]
+    fatal = [line for line in lines if line.startswith(("fatal:", "error:"))]
+    reason = (fatal or lines or ["git failed"])[0]
     return TrunkError(f"trunk {location} is unreachable", [Finding(location, "", f"git: {reason}")])
 
 
@@ -118,6 +132,16 @@ def _lock(directory: Path) -> int:
     """An exclusive lock on a work directory; the OS releases it when the process dies, even by kill -9."""
     fd = os.open(directory / LOCK_NAME, os.O_CREAT | os.O_RDWR, 0o600)
     fcntl.flock(fd, fcntl.LOCK_EX)
+    return fd
+
+
+def _lock_new(directory: Path) -> int:
+    """Lock a directory only this process knows of yet. The lock file appears under its name already
+    locked, so a concurrent sweep never takes the directory while it is being set up."""
+    pending = directory / f"{LOCK_NAME}.pending"
+    fd = os.open(pending, os.O_CREAT | os.O_RDWR, 0o600)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    pending.replace(directory / LOCK_NAME)
     return fd
 
 
@@ -146,13 +170,19 @@ def sweep_abandoned(parent: Path | None = None) -> int:
 
 @contextmanager
 def private_clone(location: str, branch: str, workdir: Path | None = None) -> Iterator[TrunkClone]:
-    """A locked clone in a fresh temporary directory (removed after), or in a reusable ``workdir``."""
+    """A locked clone in a fresh temporary directory (removed after), or in a reusable ``workdir``. Only the
+    root's files are checked out: ``TrunkClone.focus`` adds the directories a change needs."""
     if workdir is not None:
-        yield _reuse_workdir(location, branch, workdir)
+        workdir.mkdir(parents=True, exist_ok=True)
+        held = _lock(workdir)
+        try:
+            yield _reuse_workdir(location, branch, workdir)
+        finally:
+            os.close(held)
         return
     sweep_abandoned()
     directory = Path(tempfile.mkdtemp(prefix=WORKDIR_PREFIX))
-    fd = _lock(directory)
+    fd = _lock_new(directory)
     try:
         yield TrunkClone(_clone(location, branch, directory / "trunk"), location, branch)
     finally:
@@ -162,40 +192,58 @@ def private_clone(location: str, branch: str, workdir: Path | None = None) -> It
 
 def _clone(location: str, branch: str, target: Path) -> Repo:
     try:
-        return Repo.clone_from(location, target, depth=1, branch=branch, single_branch=True, no_tags=True)
+        repo = Repo.clone_from(location, target, depth=1, branch=branch, single_branch=True, no_tags=True,
+                               no_checkout=True)
     except GitCommandError as exc:
         raise _unreachable(location, exc) from exc
+    _quiet_maintenance(repo)
+    TrunkClone(repo, location, branch).focus([])
+    repo.git.execute(["git", "checkout", "--quiet", branch])
+    return repo
+
+
+def _quiet_maintenance(repo: Repo) -> None:
+    """No automatic gc or maintenance in a private clone: nothing left running, or locked, after a run."""
+    for key, value in QUIET_MAINTENANCE:
+        repo.git.config(key, value)
 
 
 def _reuse_workdir(location: str, branch: str, workdir: Path) -> TrunkClone:
-    """A cached clone, validated before reuse: same remote, no stale git locks, reset to the remote."""
-    workdir.mkdir(parents=True, exist_ok=True)
-    _lock(workdir)  # held until the process exits
+    """A cached clone (its work directory locked by the caller), validated before reuse: same remote, no
+    stale git locks, reset to the remote. A clone that cannot be brought up to date is replaced."""
     target = workdir / "trunk"
     repo = _valid_cached_repo(target, location)
-    if repo is None:
-        shutil.rmtree(target, ignore_errors=True)
-        repo = _clone(location, branch, target)
-    clone = TrunkClone(repo, location, branch)
-    try:
-        clone.refresh()
-    except GitCommandError as exc:
-        raise _unreachable(location, exc) from exc
-    return clone
+    if repo is not None:
+        clone = TrunkClone(repo, location, branch)
+        try:
+            _quiet_maintenance(repo)
+            clone.focus([])
+            clone.refresh()
+            return clone
+        except GitError:
+            pass
+    shutil.rmtree(target, ignore_errors=True)
+    return TrunkClone(_clone(location, branch, target), location, branch)
 
 
 def _valid_cached_repo(target: Path, location: str) -> Repo | None:
     if not (target / ".git").is_dir():
         return None
-    for name in STALE_GIT_LOCKS:
-        (target / ".git" / name).unlink(missing_ok=True)
+    _remove_stale_locks(target / ".git")
     try:
         repo = Repo(target)
         if repo.remotes.origin.url != location or repo.bare:
             return None
         return repo
-    except (GitCommandError, ValueError, AttributeError, OSError):
+    except (GitError, ValueError, AttributeError, OSError):
         return None
+
+
+def _remove_stale_locks(git_dir: Path) -> None:
+    """Lock files a killed git left behind (index, HEAD, config, shallow, refs, sparse-checkout, ...).
+    Nothing else uses this clone: its work directory is locked."""
+    for lock in git_dir.rglob("*.lock"):
+        lock.unlink(missing_ok=True)
 
 
 def jittered_backoff(attempt: int, base: float = 0.05, cap: float = 2.0) -> float:
