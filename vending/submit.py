@@ -15,7 +15,7 @@ from vending.loading import LoadedRequest, load_config, load_request
 from vending.render.selfcheck import check_rendered, terraform_fmt_problems
 from vending.render.subscription import RenderedSubscription, render_subscription
 from vending.request import Request
-from vending.trunkgit import Person, PushResult, TrunkClone, jittered_backoff, private_clone, sleep
+from vending.trunkgit import Person, PlannedCommit, PushResult, TrunkClone, jittered_backoff, private_clone, sleep
 from vending.trunkstate import Entry, read_state
 from vending.validate import Checked, validate_batch
 
@@ -165,7 +165,7 @@ def _commit_batch(clone: TrunkClone, loaded: list[LoadedRequest], report: Submit
     ledger = Ledger.of(config, state)
     pending = [(i, o) for i, o in zip(loaded, report.outcomes, strict=True) if o.status != "rejected"]
     checked = validate_batch([item for item, _ in pending], settings.interface_version, config, state)
-    committed = False
+    planned: list[tuple[Outcome, PlannedCommit]] = []
     rendered: dict[str, str] = {}
     for (item, outcome), check in zip(pending, checked, strict=True):
         request = item.request
@@ -179,10 +179,15 @@ def _commit_batch(clone: TrunkClone, loaded: list[LoadedRequest], report: Submit
             outcome.reject([Finding(item.source, "name", f"{request.name!r} was just created in the trunk "
                                     "by another request; choose another name")], ExitCode.INVALID)
             continue
-        committed |= _commit_one(clone, request, outcome, ledger, owners, settings, report.azure_checks, rendered)
+        commit = _plan_one(clone, request, outcome, ledger, owners, settings, report.azure_checks, rendered)
+        if commit is not None:
+            planned.append((outcome, commit))
     if not retry:
         _require_canonical_terraform(rendered)
-    return committed
+    shas = clone.commit_series([commit for _, commit in planned])
+    for (outcome, _), sha in zip(planned, shas, strict=True):
+        outcome.status, outcome.commit = ("planned", None) if settings.dry_run else ("committed", sha)
+    return bool(planned)
 
 
 def _require_canonical_terraform(files: dict[str, str]) -> None:
@@ -198,9 +203,11 @@ def _same_as_trunk(root: Path, request: Request, config: TrunkConfig, settings: 
     return not changed_paths(root, rendered.files)
 
 
-def _commit_one(clone: TrunkClone, request: Request, outcome: Outcome, ledger: Ledger,
-                owners: CodeOwnersFile | None, settings: SubmitSettings, azure_checks: str,
-                all_rendered: dict[str, str]) -> bool:
+def _plan_one(clone: TrunkClone, request: Request, outcome: Outcome, ledger: Ledger,
+              owners: CodeOwnersFile | None, settings: SubmitSettings, azure_checks: str,
+              all_rendered: dict[str, str]) -> PlannedCommit | None:
+    """Render one request onto the working tree and plan its commit; None when it changes nothing or may
+    not (the outcome says which)."""
     config = ledger.config
     env = config.environments[request.environment]
     existing = ledger.state().find(request.name)
@@ -215,21 +222,19 @@ def _commit_one(clone: TrunkClone, request: Request, outcome: Outcome, ledger: L
     paths = changed_paths(clone.root, files)
     if not paths:
         outcome.status, outcome.exit_code, outcome.commit, outcome.findings = "unchanged", ExitCode.OK, None, []
-        return False
+        return None
     verdict = scope_verdict(outcome.source, owners, settings.identity, paths)
     if not verdict.allowed:
         outcome.reject(verdict.findings, ExitCode.SCOPE)
         ledger.indexes = snapshot
-        return False
-    write_tree(clone.root, {path: files[path] for path in paths})
+        return None
+    changes = {path: files[path] for path in paths}
+    write_tree(clone.root, changes)
     outcome.action = "update" if existing else "create"
+    outcome.exit_code, outcome.findings = ExitCode.OK, []
     change = subscription_change(rendered, request, outcome.action, settings, azure_checks)
     author = settings.author or Person(request.requested_by.split("@")[0], request.requested_by)
-    sha = clone.commit(paths, change.message(), author, settings.committer)
-    outcome.status, outcome.commit, outcome.exit_code, outcome.findings = "committed", sha, ExitCode.OK, []
-    if settings.dry_run:
-        outcome.status, outcome.commit = "planned", None
-    return sha is not None
+    return PlannedCommit(changes, change.message(), author, settings.committer)
 
 
 def _entry(request: Request, default_workload: str, deletion: str) -> Entry:

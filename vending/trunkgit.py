@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import fcntl
 import os
+import re
 import shutil
+import subprocess
 import tempfile
 import time
 from collections.abc import Iterator, Mapping, Sequence
@@ -23,8 +25,8 @@ LOCK_NAME = ".vending-lock"
 QUIET_MAINTENANCE = (("gc.auto", "0"), ("maintenance.auto", "false"))
 ALWAYS_CHECKED_OUT = (".github", "docs")
 FILES_ONLY = ".vending-files-only"
-"""A directory that never exists: naming it in the cone checks out the files of its parent only."""
-"""Besides the root's own files (vending.yaml, CODEOWNERS): where else GitHub looks for CODEOWNERS."""
+"""A directory that never exists: naming it in the cone checks out the files of its parent only.
+``ALWAYS_CHECKED_OUT``: besides the root's own files, where else GitHub looks for CODEOWNERS."""
 
 
 class PushResult(Enum):
@@ -94,6 +96,28 @@ class TrunkClone:
             message_file.unlink(missing_ok=True)
         return self.tip()
 
+    def commit_series(self, commits: Sequence[PlannedCommit]) -> list[str]:
+        """Make ``commits`` on top of HEAD, in order, with one ``git fast-import`` for all of them, and move the
+        branch to the last. The working tree must already hold their files. Returns the commit ids."""
+        if not commits:
+            return []
+        base = self.tip()
+        marks = Path(str(self.repo.git_dir)) / "vending-marks"
+        stream = _fast_import_stream(commits, base, int(time.time()))
+        result = subprocess.run(["git", "fast-import", "--quiet", "--done", f"--export-marks={marks}"],
+                                input=stream, cwd=self.root, capture_output=True, check=False)
+        try:
+            if result.returncode != 0:
+                raise TrunkError("git fast-import failed", [Finding(self.location, "", result.stderr.decode(
+                    "utf-8", "replace").strip()[-300:])])
+            ids = dict(line.split(" ", 1) for line in marks.read_text(encoding="ascii").split("\n") if line)
+        finally:
+            marks.unlink(missing_ok=True)
+            self._git("update-ref", "-d", WORK_REF)
+        shas = [ids[f":{index}"].strip() for index in range(1, len(commits) + 1)]
+        self._git("update-ref", "HEAD", shas[-1], base)
+        return shas
+
     def push(self) -> PushResult:
         """Push HEAD to the branch (fast-forward only). Rejections are for the caller to retry."""
         try:
@@ -111,6 +135,46 @@ class TrunkClone:
 
     def _git(self, *args: str) -> str:
         return str(self.repo.git.execute(["git", *args]))
+
+
+WORK_REF = "refs/vending/work"
+_PLAIN_PATH = re.compile(r"^[A-Za-z0-9._/-]+$")
+
+
+@dataclass(frozen=True)
+class PlannedCommit:
+    """One commit to make: the files it writes (``None`` deletes) and who made it, why."""
+
+    files: Mapping[str, str | None]
+    message: str
+    author: Person
+    committer: Person
+
+
+def _ident(person: Person, stamp: int) -> bytes:
+    name = re.sub(r"[<>\n\r]", "", person.name).strip() or "vending"
+    email = re.sub(r"[<>\s]", "", person.email)
+    return f"{name} <{email}> {stamp} +0000".encode()
+
+
+def _fast_import_stream(commits: Sequence[PlannedCommit], base: str, stamp: int) -> bytes:
+    out = bytearray()
+    for index, commit in enumerate(commits, start=1):
+        message = commit.message.encode()
+        out += f"commit {WORK_REF}\nmark :{index}\n".encode()
+        out += b"author " + _ident(commit.author, stamp) + b"\ncommitter " + _ident(commit.committer, stamp) + b"\n"
+        out += f"data {len(message)}\n".encode() + message + b"\n"
+        if index == 1:
+            out += f"from {base}\n".encode()
+        for path, text in sorted(commit.files.items()):
+            if not _PLAIN_PATH.fullmatch(path) or ".." in path.split("/"):
+                raise TrunkError("refusing an unusual path", [Finding(path, "", "not a plain repository path")])
+            if text is None:
+                out += f"D {path}\n".encode()
+                continue
+            data = text.encode()
+            out += f"M 100644 inline {path}\ndata {len(data)}\n".encode() + data + b"\n"
+    return bytes(out + b"done\n")
 
 
 def _expand(paths: Sequence[str], staged: Sequence[str]) -> list[str]:

@@ -7,6 +7,7 @@ import ipaddress
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -53,12 +54,25 @@ class EnvironmentIndex:
     decommissioned: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
     def render(self) -> str:
-        data = {
-            "schemaVersion": INDEX_SCHEMA,
-            "subscriptions": {name: self.entries[name].as_index() for name in sorted(self.entries)},
-            "decommissioned": {name: dict(self.decommissioned[name]) for name in sorted(self.decommissioned)},
-        }
-        return json.dumps(data, indent=1, sort_keys=False, ensure_ascii=False) + "\n"
+        """JSON with one line per subscription (sorted), so that a commit's diff is one line per change and
+        re-encoding a large environment after each request reuses the lines of the unchanged ones."""
+        live = [_entry_line(name, self.entries[name]) for name in sorted(self.entries)]
+        gone = [_json_line(name, dict(self.decommissioned[name])) for name in sorted(self.decommissioned)]
+        return (f'{{\n "schemaVersion": {INDEX_SCHEMA},\n "subscriptions": {_json_block(live)},\n'
+                f' "decommissioned": {_json_block(gone)}\n}}\n')
+
+
+@lru_cache(maxsize=65536)
+def _entry_line(name: str, entry: Entry) -> str:
+    return _json_line(name, entry.as_index())
+
+
+def _json_line(name: str, value: Mapping[str, Any]) -> str:
+    return f"  {json.dumps(name, ensure_ascii=False)}: {json.dumps(value, ensure_ascii=False)}"
+
+
+def _json_block(lines: list[str]) -> str:
+    return "{\n" + ",\n".join(lines) + "\n }" if lines else "{}"
 
 
 @dataclass(frozen=True)

@@ -213,6 +213,11 @@ def dump_yaml(data: Mapping[str, Any], header: str = "") -> str:
     return header + body
 
 
+def dump_yaml_list(items: list[Any]) -> str:
+    """A top-level block sequence, as the items of a list under a key at column 0 are written."""
+    return str(yaml.dump(_plain(items), Dumper=_Dumper, default_flow_style=False, allow_unicode=True, width=4096))
+
+
 def load_plain_yaml(text: str) -> Any:
     """Parse YAML we wrote ourselves (libyaml, YAML 1.1 rules, as Kubernetes reads it)."""
     return yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader

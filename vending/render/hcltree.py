@@ -8,10 +8,14 @@ lists and objects — and turns anything else into an ``Expression`` marker, so 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
+from importlib import metadata
+from pathlib import Path
 from typing import Any
 
-from hcl2.api import parses_to_tree
-from lark import Token, Tree
+import hcl2
+from hcl2.postlexer import PostLexer
+from lark import Lark, Token, Tree
 
 from vending.render.hcl import HclLiteralError, hcl_unquote
 
@@ -33,9 +37,30 @@ class Block:
     blocks: tuple[Block, ...]
 
 
+@cache
+def _parser() -> Lark:
+    """python-hcl2's own grammar and post-lexer, built without source positions (which we never read and
+    which double the parse time); the compiled grammar is cached under ~/.cache/vending when possible."""
+    options: dict[str, Any] = {"parser": "lalr", "rel_to": hcl2.__file__, "propagate_positions": False,
+                               "postlex": PostLexer()}
+    try:
+        directory = Path.home() / ".cache" / "vending"
+        directory.mkdir(parents=True, exist_ok=True)
+        return Lark.open("hcl2.lark", cache=str(directory / f"hcl2-{_hcl2_version()}.lark"), **options)
+    except (OSError, RuntimeError):
+        return Lark.open("hcl2.lark", **options)
+
+
+def _hcl2_version() -> str:
+    try:
+        return metadata.version("python-hcl2")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
 def parse_hcl(text: str) -> Block:
     """The file as a root block: its attributes (literals or ``Expression``) and nested blocks."""
-    tree = parses_to_tree(text)
+    tree = _parser().parse(text + "\n")
     body = _child(tree, "body")
     return _body("", (), body)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 from vending.codeowners import render_codeowners
@@ -10,7 +11,7 @@ from vending.config import CONFIG_FILE, TrunkConfig
 from vending.render.flux import environment_kustomization, flux_kustomization, git_repository
 from vending.render.subscription import CONFIG_HINT, FLUX_FILE, file_header
 from vending.trunkstate import INDEX_FILE, EnvironmentIndex
-from vending.yamlio import dump_yaml
+from vending.yamlio import dump_yaml, dump_yaml_list
 
 CODEOWNERS_FILE = "CODEOWNERS"
 KUSTOMIZATION_FILE = "kustomization.yaml"
@@ -30,8 +31,19 @@ def kustomization_path(config: TrunkConfig, environment: str) -> str:
 
 
 def kustomization_text(config: TrunkConfig, names: Iterable[str], interface_version: str) -> str:
-    resources = [f"{name}/{FLUX_FILE}" for name in sorted(set(names))]
-    return dump_yaml(environment_kustomization(resources), file_header(config, interface_version))
+    """The environment's kustomization. The YAML library writes the document and each list item; the items
+    are joined in sorted order, so a large environment is not re-encoded whole after every request."""
+    resources = sorted(set(names))
+    head = dump_yaml(environment_kustomization([]), file_header(config, interface_version))
+    if not resources:
+        return head
+    assert head.endswith("resources: []\n")
+    return head.removesuffix(" []\n") + "\n" + "".join(_resource_item(name) for name in resources)
+
+
+@lru_cache(maxsize=65536)
+def _resource_item(name: str) -> str:
+    return dump_yaml_list([f"{name}/{FLUX_FILE}"])
 
 
 def index_file_path(config: TrunkConfig, environment: str) -> str:
