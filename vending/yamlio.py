@@ -19,6 +19,7 @@ from ruamel.yaml.error import MarkedYAMLError, ReusedAnchorWarning, YAMLError
 from ruamel.yaml.resolver import implicit_resolvers
 
 from vending.errors import Finding
+from vending.yamlfast import fast_parse
 
 MAX_FILE_BYTES = 1024 * 1024
 MAX_NODES = 20_000
@@ -124,7 +125,11 @@ def _load_documents(text: str, source: str) -> list[Any]:
 
 
 def parse_yaml_mapping(text: str, source: str) -> YamlDocument:
-    """Parse exactly one YAML document whose top level is a mapping."""
+    """Parse exactly one YAML document whose top level is a mapping. Plain files take a fast path; anything
+    unusual is read by the round-trip parser, which reports precisely what is wrong."""
+    fast = fast_parse(text, MAX_NODES, MAX_DEPTH)
+    if fast is not None:
+        return YamlDocument(source, fast[0], fast[1])
     documents = _load_documents(text, source)
     if not documents:
         raise _fail(source, "the file is empty; a request is a YAML mapping")
