@@ -12,7 +12,7 @@ from vending.config import TrunkConfig
 from vending.errors import Finding
 from vending.files import write_tree
 from vending.loading import load_config, validate_model
-from vending.render.subscription import REQUEST_FILE, SUBSCRIPTION_FILES, render_subscription
+from vending.render.subscription import REQUEST_FILE, SUBSCRIPTION_FILES, initial_deletion, render_subscription
 from vending.render.trunkfiles import derived_files
 from vending.request import Request
 from vending.trunkstate import Entry, EnvironmentIndex, NetworkMap, read_index
@@ -107,7 +107,7 @@ def check_subscription(root: Path, config: TrunkConfig, version: str, environmen
         findings.append(Finding(f"{directory}/{extra}", "", "extra file: vending does not render it; remove it"))
     entry = Entry(request.name, environment, request.workload or env.workload, request.billing_scope,
                   request.subscription_id, tuple(request.network.address_space) if request.network else (),
-                  deletion or env.deletion)
+                  deletion or initial_deletion(request, config))
     return CheckedSubscription(entry, tuple(findings), tuple(rendered.files.items()))
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from vending.changes import Change, Ledger, changed_paths, load_codeowners, scope_verdict
@@ -13,7 +13,7 @@ from vending.errors import ExitCode, Finding, RenderBugError, TrunkError
 from vending.files import write_tree
 from vending.loading import LoadedRequest, load_config, load_request
 from vending.render.selfcheck import check_rendered, terraform_fmt_problems
-from vending.render.subscription import RenderedSubscription, render_subscription
+from vending.render.subscription import RenderedSubscription, initial_deletion, render_subscription
 from vending.request import Request
 from vending.trunkgit import Person, PlannedCommit, PushResult, TrunkClone, jittered_backoff, private_clone, sleep
 from vending.trunkstate import Entry, read_state
@@ -70,10 +70,16 @@ def submit(paths: Sequence[Path], settings: SubmitSettings, azure: AzureRunner |
     """Land every valid request as its own commit on the trunk; report each request's outcome."""
     loaded = [load_request(path) for path in paths]
     report = SubmitReport([_outcome(item) for item in loaded], "passed" if azure else "skipped")
-    with private_clone(settings.trunk, settings.branch, settings.workdir) as clone:
-        focus_on(clone, [item.request for item in loaded if item.request is not None])
-        first = _first_pass(clone, loaded, report, settings, azure)
-        _land(clone, loaded, report, settings, first)
+    try:
+        with private_clone(settings.trunk, settings.branch, settings.workdir) as clone:
+            focus_on(clone, [item.request for item in loaded if item.request is not None])
+            first = _first_pass(clone, loaded, report, settings, azure)
+            _land(clone, loaded, report, settings, first)
+    except TrunkError as exc:
+        findings = list(exc.findings) or [Finding(settings.trunk, "", exc.message)]
+        for outcome in report.outcomes:
+            if outcome.status in ("pending", "committed", "planned"):
+                outcome.reject([replace(f, file=outcome.source) for f in findings], ExitCode.TRUNK)
     return report
 
 
@@ -126,15 +132,8 @@ def _land(clone: TrunkClone, loaded: list[LoadedRequest], report: SubmitReport, 
     def commit_round(retry: bool) -> bool:
         return _commit_batch(clone, loaded, report, settings, existed, retry)
 
-    try:
-        result = land(clone, settings.trunk, settings.branch, settings.max_attempts, settings.dry_run, commit_round)
-    except TrunkError:
-        for outcome in report.outcomes:
-            if outcome.status == "committed":
-                outcome.reject([Finding(outcome.source, "", "the push was never accepted; nothing was pushed")],
-                               ExitCode.TRUNK)
-        raise
-    report.attempts, report.diff = result
+    report.attempts, report.diff = land(clone, settings.trunk, settings.branch, settings.max_attempts,
+                                        settings.dry_run, commit_round)
 
 
 def land(clone: TrunkClone, trunk: str, branch: str, max_attempts: int, dry_run: bool,
@@ -211,7 +210,7 @@ def _plan_one(clone: TrunkClone, request: Request, outcome: Outcome, ledger: Led
     config = ledger.config
     env = config.environments[request.environment]
     existing = ledger.state().find(request.name)
-    deletion = existing.deletion if existing else env.deletion
+    deletion = existing.deletion if existing else initial_deletion(request, config)
     rendered = render_subscription(request, config, settings.interface_version, deletion)
     check_rendered(rendered, request.normalized(env.workload))
     all_rendered.update(rendered.files)

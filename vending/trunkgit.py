@@ -189,7 +189,8 @@ def _unreachable(location: str, exc: GitCommandError) -> TrunkError:
     lines = [line for line in lines if line]
     fatal = [line for line in lines if line.startswith(("fatal:", "error:"))]
     reason = (fatal or lines or ["git failed"])[0]
-    return TrunkError(f"trunk {location} is unreachable", [Finding(location, "", f"git: {reason}")])
+    finding = Finding(location, "", f"trunk is unreachable: git: {reason}")
+    return TrunkError(f"trunk {location} is unreachable", [finding])
 
 
 def _lock(directory: Path) -> int:

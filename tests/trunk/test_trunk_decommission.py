@@ -84,9 +84,18 @@ def test_json_output_states_the_policy(remote: Path) -> None:
     assert run.code == 0
     document = run.json()
     assert document["status"] == "committed" and document["commit"] == tip(remote)
-    assert document["deletionPolicy"] == "cancel" and "cancel" in document["effect"]
+    # An adopted subscription was created outside vending: it is retained even in an environment that cancels.
+    assert document["deletionPolicy"] == "retain" and "kept" in document["effect"]
     assert index_json(remote)["decommissioned"]["platform-management"]["subscriptionId"] == \
         "00000000-0000-0000-0000-0000000000aa"
+
+
+def test_json_output_states_the_cancel_policy(remote: Path) -> None:
+    assert vend(*submit_args(remote, EXAMPLES / "app-dev.yaml")).code == 0
+    run = vend("--output", "json", *_decommission(remote, "app-dev"))
+    assert run.code == 0
+    document = run.json()
+    assert document["deletionPolicy"] == "cancel" and "cancel" in document["effect"]
 
 
 def test_prod_retains_the_subscription(remote: Path) -> None:

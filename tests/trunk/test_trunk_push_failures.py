@@ -71,8 +71,10 @@ def test_unreachable_remote_exits_5(tmp_path: Path, requests_dir: Path, location
     run = vend("--output", "json", *submit_args(url, write_request(requests_dir, "team-a")))
     assert run.code == 5
     document = run.json()
-    assert "unreachable" in document["error"]
-    assert document["findings"][0]["file"] == url
+    [result] = document["results"]
+    assert result["status"] == "rejected" and result["commit"] is None
+    assert any("unreachable" in error["message"] for error in result["errors"])
+    assert result["file"].endswith("team-a.yaml")
 
 
 def test_remote_vanishing_before_the_push_exits_5(remote: Path, requests_dir: Path, tmp_path: Path,
@@ -127,7 +129,9 @@ def test_always_rejecting_hook_exits_5_and_pushes_nothing(remote: Path, requests
     run = vend("--output", "json", *submit_args(remote, write_request(requests_dir, "team-a"),
                                                 write_request(requests_dir, "team-b")))
     assert run.code == 5
-    assert "still rejected after 30 attempts" in run.json()["error"]
+    results = run.json()["results"]
+    assert [r["status"] for r in results] == ["rejected", "rejected"]
+    assert all(any("30 attempts" in e["message"] for e in r["errors"]) for r in results)
     assert log.read_text() == "R" * 30
     assert len(sleeps) == 30
     assert tip(remote) == head

@@ -19,7 +19,7 @@ from vending.errors import ExitCode, Finding, RenderBugError
 from vending.files import safe_relative, write_tree
 from vending.loading import LoadedRequest, load_config, load_request
 from vending.render.selfcheck import check_rendered, terraform_fmt_problems
-from vending.render.subscription import RenderedSubscription, render_subscription
+from vending.render.subscription import RenderedSubscription, initial_deletion, render_subscription
 from vending.request import Request
 from vending.trunkstate import Entry, read_state
 from vending.validate import validate_batch
@@ -86,7 +86,7 @@ def render_requests(paths: Sequence[Path], trunk_root: Path, out_dir: Path, inte
             request = item.loaded.request
             assert request is not None
             existing = state.find(request.name)
-            deletion = existing.deletion if existing else config.environments[request.environment].deletion
+            deletion = existing.deletion if existing else initial_deletion(request, config)
             jobs.append((request, deletion))
             ledger.put(_entry(request, config, deletion))
         created = not out_dir.exists()

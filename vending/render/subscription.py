@@ -44,12 +44,18 @@ def file_header(config: TrunkConfig, interface_version: str, hint: str = REQUEST
             f"# Do not edit by hand: {hint}.\n")
 
 
+def initial_deletion(request: Request, config: TrunkConfig) -> str:
+    """The deletion policy a subscription is vended with, recorded and never changed afterwards. An adopted
+    subscription was created outside vending, so decommissioning it never cancels it."""
+    return "retain" if request.subscription_id else config.environments[request.environment].deletion
+
+
 def render_subscription(request: Request, config: TrunkConfig, interface_version: str,
                         deletion: str | None = None) -> RenderedSubscription:
     """Render the files for one valid request whose environment exists in ``config``. ``deletion`` is the
     policy recorded when the subscription was vended (default: the environment's, for a new one)."""
     env = config.environments[request.environment]
-    policy = deletion or env.deletion
+    policy = deletion or initial_deletion(request, config)
     inputs = module_inputs(request, env, policy)
     kind, settings = backend_settings(request.name, request.environment, config)
     custom_backend = None if kind == "kubernetes" else backend_block(kind, settings)

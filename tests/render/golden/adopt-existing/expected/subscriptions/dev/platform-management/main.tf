@@ -41,7 +41,7 @@ module "subscription" {
   tags = {
     adoptedFrom = "manual"
   }
-  cancel_on_destroy = true
+  cancel_on_destroy = false
   requested_by      = "alice@contoso.com"
 }
 
