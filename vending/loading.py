@@ -14,7 +14,7 @@ from pydantic import BaseModel, ValidationError
 from vending.config import CONFIG_FILE, TrunkConfig
 from vending.errors import Finding, InputError
 from vending.request import Request
-from vending.yamlio import YamlDocument, YamlLoadError, load_yaml_mapping, parse_yaml_mapping
+from vending.yamlio import YamlDocument, YamlLoadError, load_yaml_mapping, parse_yaml_mapping, read_text_bounded
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 _FIELD_PREFIX = re.compile(r"^([A-Za-z][A-Za-z0-9]*(?:\.[A-Za-z][A-Za-z0-9-]*|\[\d+\])*): (.*)$", re.DOTALL)
@@ -133,6 +133,7 @@ def _file_name_warnings(path: Path, document: YamlDocument) -> tuple[Finding, ..
 
 
 def load_config_text(text: str, source: str = CONFIG_FILE) -> TrunkConfig:
+    """Validate the text of a ``vending.yaml``; every problem is a finding."""
     try:
         document = parse_yaml_mapping(text, source)
     except YamlLoadError as exc:
@@ -150,10 +151,7 @@ def load_config(trunk_dir: Path) -> TrunkConfig:
         raise InputError(f"{CONFIG_FILE} not found", [Finding(CONFIG_FILE, "", "not found: is this a trunk "
                                                               "made by 'vending init'?")])
     try:
-        document = load_yaml_mapping(path, CONFIG_FILE)
+        text = read_text_bounded(path, CONFIG_FILE)
     except YamlLoadError as exc:
         raise InputError(f"{CONFIG_FILE} is not valid", [exc.finding]) from exc
-    config, findings = validate_model(TrunkConfig, document)
-    if config is None:
-        raise InputError(f"{CONFIG_FILE} is not valid", findings)
-    return config
+    return load_config_text(text)

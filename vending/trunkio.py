@@ -11,7 +11,7 @@ from pathlib import Path
 from git import Actor, GitCommandError, Repo
 
 from vending.config import CONFIG_FILE
-from vending.errors import Finding, TrunkError
+from vending.errors import Finding, InputError, TrunkError
 
 
 def is_working_tree(location: str) -> bool:
@@ -49,6 +49,10 @@ def read_trunk(location: str, branch: str = "main") -> Iterator[Path]:
     if is_working_tree(location):
         yield Path(location)
         return
+    local = Path(location)
+    if local.is_dir() and not ((local / "HEAD").is_file() and (local / "objects").is_dir()):
+        raise InputError("not a trunk", [Finding(location, "", f"has no {CONFIG_FILE}: give a trunk's working "
+                                                 "tree, a bare repository or a URL")])
     with temporary_directory("vending-trunk-") as tmp:
         shallow_clone(location, branch, tmp / "trunk")
         yield tmp / "trunk"

@@ -310,7 +310,8 @@ def test_directory_without_config_is_not_a_trunk(sandbox: Sandbox) -> None:
     empty = sandbox.root / "empty"
     empty.mkdir()
     result = validate(sandbox, sandbox.write(request_data()), trunk=empty)
-    assert result.code == 5
+    assert result.code == 2
+    assert "has no vending.yaml" in result.stderr
     assert leftovers(sandbox) == []
 
 
@@ -321,3 +322,4 @@ def test_unreachable_trunk_json(sandbox: Sandbox) -> None:
     document = result.json()
     assert document["error"] == f"cannot read trunk {location}"
     assert document["findings"][0]["file"] == location
+
