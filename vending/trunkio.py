@@ -50,7 +50,8 @@ def read_trunk(location: str, branch: str = "main") -> Iterator[Path]:
         yield Path(location)
         return
     local = Path(location)
-    if local.is_dir() and not ((local / "HEAD").is_file() and (local / "objects").is_dir()):
+    is_repository = (local / ".git").exists() or ((local / "HEAD").is_file() and (local / "objects").is_dir())
+    if local.is_dir() and not is_repository:
         raise InputError("not a trunk", [Finding(location, "", f"has no {CONFIG_FILE}: give a trunk's working "
                                                  "tree, a bare repository or a URL")])
     with temporary_directory("vending-trunk-") as tmp:
