@@ -76,7 +76,7 @@ def render_requests(paths: Sequence[Path], trunk_root: Path, out_dir: Path, inte
         state = read_state(trunk_root, config)
         checked = validate_batch(loaded, interface_version, config, state)
         result = RenderResult([item.source for item in loaded],
-                              names={i.source: i.request.name for i in loaded if i.request is not None})
+                              names={i.source: name for i in loaded if (name := _name_of(i)) is not None})
         result.findings = [finding for item in checked for finding in item.findings]
         if result.findings:
             return result
@@ -132,6 +132,14 @@ def _move_into_place(staging: Path, out_dir: Path, paths: Sequence[str]) -> None
         target = out_dir.joinpath(*safe_relative(rel).parts)
         target.parent.mkdir(parents=True, exist_ok=True)
         staging.joinpath(rel).replace(target)
+
+
+def _name_of(item: LoadedRequest) -> str | None:
+    """The request's name, also when the request is invalid but its file names one."""
+    if item.request is not None:
+        return item.request.name
+    value = item.document.data.get("name") if item.document is not None else None
+    return value if isinstance(value, str) else None
 
 
 def _entry(request: Request, config: TrunkConfig, deletion: str) -> Entry:
