@@ -124,6 +124,11 @@ class TrunkClone:
             self._git("push", "--quiet", "--porcelain", "origin", f"HEAD:refs/heads/{self.branch}")
         except GitCommandError as exc:
             text = f"{exc.stdout}\n{exc.stderr}"
+            if "checked out" in text or "denyCurrentBranch" in text:
+                raise TrunkError(f"trunk {self.location} refuses pushes to its checked-out branch", [Finding(
+                    self.location, "", f"the trunk is a working tree with {self.branch!r} checked out and refuses "
+                    "pushes to it; push to a bare clone, or allow it with 'git config receive.denyCurrentBranch "
+                    "updateInstead' in the trunk (vending init sets this)")]) from exc
             if any(word in text for word in ("[rejected]", "non-fast-forward", "fetch first", "[remote rejected]",
                                              "pre-receive hook declined", "cannot lock ref")):
                 return PushResult.REJECTED

@@ -70,6 +70,9 @@ def init_repository(directory: Path, files: dict[str, str], message: str, author
     write_tree(directory, files)
     repo = Repo.init(directory, initial_branch="main")
     with repo:
+        with repo.config_writer() as config:
+            # A trunk made here may be used as it is: pushes to main update its (clean) working tree.
+            config.set_value("receive", "denyCurrentBranch", "updateInstead")
         repo.index.add(sorted(files))
         commit = repo.index.commit(message, author=author, committer=author)
         return commit.hexsha
