@@ -8,7 +8,7 @@ from pathlib import Path
 
 from vending.codeowners import CodeOwnersFile, find_codeowners, parse_codeowners, unauthorized_paths
 from vending.config import TrunkConfig
-from vending.errors import ExitCode, Finding
+from vending.errors import Finding
 from vending.render.trunkfiles import environment_files
 from vending.trunkstate import Entry, EnvironmentIndex, TrunkState
 
@@ -17,11 +17,8 @@ ADMIN_FILES = ("vending.yaml", "CODEOWNERS", ".github/CODEOWNERS", "docs/CODEOWN
 
 @dataclass(frozen=True)
 class Change:
-    """The files one commit writes (``None`` deletes) and the words of its commit."""
+    """The words of one commit: subject, body and trailers."""
 
-    name: str
-    environment: str
-    files: Mapping[str, str | None]
     subject: str
     trailers: Mapping[str, str]
     body: str = ""
@@ -103,5 +100,3 @@ def scope_verdict(source: str, owners: CodeOwnersFile | None, identity: str, pat
         verdict.findings.append(Finding(source, "", f"{identity} does not own {path} (owners: {who})"))
     return verdict
 
-
-SCOPE_EXIT = ExitCode.SCOPE

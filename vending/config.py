@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
@@ -177,6 +177,3 @@ def default_config(org: str) -> dict[str, object]:
         },
     }
 
-
-def config_path(trunk_dir: Path) -> Path:
-    return trunk_dir / CONFIG_FILE

@@ -130,5 +130,4 @@ def _change(settings: DecommissionSettings, environment: str, policy: str, reque
                 "Requested-By": requested_by, "Vending-Identity": settings.identity, "Azure-Checks": "skipped"}
     reason = f"Reason: {settings.reason}\n\n" if settings.reason else ""
     body = f"{reason}Deletion policy {policy}: {POLICY_TEXT[policy]}."
-    return Change(settings.name, environment, {}, f"Decommission {settings.name} from {environment}",
-                  trailers, body)
+    return Change(f"Decommission {settings.name} from {environment}", trailers, body)

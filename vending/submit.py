@@ -13,7 +13,7 @@ from vending.errors import ExitCode, Finding, RenderBugError, TrunkError
 from vending.files import write_tree
 from vending.loading import LoadedRequest, load_config, load_request
 from vending.render.selfcheck import check_rendered, terraform_fmt_problems
-from vending.render.subscription import RenderedSubscription, initial_deletion, render_subscription
+from vending.render.subscription import initial_deletion, render_subscription
 from vending.request import Request
 from vending.trunkgit import Person, PlannedCommit, PushResult, TrunkClone, jittered_backoff, private_clone, sleep
 from vending.trunkstate import Entry, read_state
@@ -231,7 +231,7 @@ def _plan_one(clone: TrunkClone, request: Request, outcome: Outcome, ledger: Led
     write_tree(clone.root, changes)
     outcome.action = "update" if existing else "create"
     outcome.exit_code, outcome.findings = ExitCode.OK, []
-    change = subscription_change(rendered, request, outcome.action, settings, azure_checks)
+    change = subscription_change(request, outcome.action, settings, azure_checks)
     author = settings.author or Person(request.requested_by.split("@")[0], request.requested_by)
     return PlannedCommit(changes, change.message(), author, settings.committer)
 
@@ -244,8 +244,7 @@ def _entry(request: Request, default_workload: str, deletion: str) -> Entry:
                  deletion=deletion)
 
 
-def subscription_change(rendered: RenderedSubscription, request: Request, action: str,
-                        settings: SubmitSettings, azure_checks: str) -> Change:
+def subscription_change(request: Request, action: str, settings: SubmitSettings, azure_checks: str) -> Change:
     verb = {"create": "Vend", "update": "Update"}[action]
     trailers = {"Vending-Request": request.name, "Vending-Interface": settings.interface_version,
                 "Requested-By": request.requested_by, "Vending-Identity": settings.identity,
@@ -254,5 +253,4 @@ def subscription_change(rendered: RenderedSubscription, request: Request, action
         trailers["Ticket"] = request.ticket
     body = (f"{verb} subscription {request.name!r} ({request.display_name}) in environment "
             f"{request.environment}.")
-    return Change(request.name, request.environment, rendered.files,
-                  f"{verb} {request.name} in {request.environment}", trailers, body)
+    return Change(f"{verb} {request.name} in {request.environment}", trailers, body)

@@ -39,9 +39,6 @@ class Person:
     name: str
     email: str
 
-    def formatted(self) -> str:
-        return f"{self.name} <{self.email}>"
-
 
 class TrunkClone:
     """A private clone of one branch of the trunk, the only writer of its working tree."""

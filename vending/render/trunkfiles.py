@@ -89,10 +89,6 @@ def cluster_files(config: TrunkConfig, interface_version: str) -> dict[str, str]
     return files
 
 
-def cluster_objects(files: dict[str, str]) -> list[str]:
-    return [path for path in files if not path.endswith(KUSTOMIZATION_FILE)]
-
-
 def _flux_url(url: str) -> str:
     """Flux wants ``ssh://`` where git accepts the scp-like ``git@host:org/repo``."""
     if url.startswith("git@") and ":" in url:
