@@ -50,8 +50,9 @@ class Ledger:
     def remove(self, environment: str, name: str, tombstone: Mapping[str, object]) -> None:
         index = self.indexes[environment]
         entries = {key: value for key, value in index.entries.items() if key != name}
-        self.indexes[environment] = replace(index, entries=entries,
-                                            decommissioned={**index.decommissioned, name: dict(tombstone)})
+        self.indexes[environment] = replace(
+            index, entries=entries, decommissioned={**index.decommissioned, name: dict(tombstone)}
+        )
 
     def environment_files(self, environment: str, interface_version: str) -> dict[str, str]:
         return environment_files(self.config, self.indexes[environment], interface_version)
@@ -89,14 +90,15 @@ def scope_verdict(source: str, owners: CodeOwnersFile | None, identity: str, pat
     verdict = ScopeVerdict()
     for path in paths:
         if path in ADMIN_FILES:
-            verdict.findings.append(Finding(source, "", f"{path} is the trunk's own config; only admins change "
-                                                         "it, never a submit"))
+            verdict.findings.append(
+                Finding(source, "", f"{path} is the trunk's own config; only admins change it, never a submit")
+            )
     if owners is None:
-        verdict.findings.append(Finding(source, "", "the trunk has no CODEOWNERS: refusing to write without "
-                                                     "path scoping"))
+        verdict.findings.append(
+            Finding(source, "", "the trunk has no CODEOWNERS: refusing to write without path scoping")
+        )
         return verdict
     for path, path_owners in unauthorized_paths(owners, identity, paths):
         who = " ".join(path_owners) if path_owners else "nobody (unowned)"
         verdict.findings.append(Finding(source, "", f"{identity} does not own {path} (owners: {who})"))
     return verdict
-

@@ -35,8 +35,11 @@ def check_trunk(root: Path, interface_version: str, workers: int | None = None, 
     every rendered and derived file that differs (a working tree only; requests are never touched)."""
     config = load_config(root)
     recorded = _recorded_policies(root, config)
-    jobs = [(env_key, directory, recorded.get(directory)) for env_key, env in sorted(config.environments.items())
-            for directory in _subscription_dirs(root / env.path)]
+    jobs = [
+        (env_key, directory, recorded.get(directory))
+        for env_key, env in sorted(config.environments.items())
+        for directory in _subscription_dirs(root / env.path)
+    ]
     results = _run(root, config, interface_version, jobs, workers)
     findings = [finding for result in results for finding in result.findings]
     entries = [result.entry for result in results if result.entry is not None]
@@ -47,8 +50,9 @@ def check_trunk(root: Path, interface_version: str, workers: int | None = None, 
         findings += _compare_file(root, path, text, "derived from vending.yaml and the requests")
     if fix:
         expected = {path: text for result in results for path, text in result.expected}
-        write_tree(root, {path: text for path, text in {**expected, **derived}.items()
-                          if _compare_file(root, path, text, "")})
+        write_tree(
+            root, {path: text for path, text in {**expected, **derived}.items() if _compare_file(root, path, text, "")}
+        )
     return findings
 
 
@@ -73,8 +77,9 @@ def _recorded_policies(root: Path, config: TrunkConfig) -> dict[str, str]:
     return policies
 
 
-def _run(root: Path, config: TrunkConfig, version: str, jobs: list[Job],
-         workers: int | None) -> list[CheckedSubscription]:
+def _run(
+    root: Path, config: TrunkConfig, version: str, jobs: list[Job], workers: int | None
+) -> list[CheckedSubscription]:
     count = workers if workers is not None else min(os.cpu_count() or 1, MAX_WORKERS)
     if count <= 1 or len(jobs) < PARALLEL_THRESHOLD:
         return [check_subscription(root, config, version, *job) for job in jobs]
@@ -89,8 +94,9 @@ def _check_chunk(args: tuple[Path, TrunkConfig, str, list[Job]]) -> list[Checked
     return [check_subscription(root, config, version, *job) for job in jobs]
 
 
-def check_subscription(root: Path, config: TrunkConfig, version: str, environment: str, name: str,
-                       deletion: str | None = None) -> CheckedSubscription:
+def check_subscription(
+    root: Path, config: TrunkConfig, version: str, environment: str, name: str, deletion: str | None = None
+) -> CheckedSubscription:
     """Compare one subscription directory with a fresh render of its ``request.yaml``."""
     env = config.environments[environment]
     directory = f"{env.path}/{name}"
@@ -98,8 +104,13 @@ def check_subscription(root: Path, config: TrunkConfig, version: str, environmen
     if request is None:
         return CheckedSubscription(None, tuple(findings))
     if request.name != name or request.environment != environment:
-        findings.append(Finding(f"{directory}/{REQUEST_FILE}", "name", f"request {request.name!r} in "
-                                f"environment {request.environment!r} is filed under {directory}"))
+        findings.append(
+            Finding(
+                f"{directory}/{REQUEST_FILE}",
+                "name",
+                f"request {request.name!r} in environment {request.environment!r} is filed under {directory}",
+            )
+        )
         return CheckedSubscription(None, tuple(findings))
     rendered = render_subscription(request, config, version, deletion)
     for path, text in rendered.files.items():
@@ -107,9 +118,15 @@ def check_subscription(root: Path, config: TrunkConfig, version: str, environmen
     present = {p.name for p in (root / directory).iterdir()}
     for extra in sorted(present - set(SUBSCRIPTION_FILES)):
         findings.append(Finding(f"{directory}/{extra}", "", "extra file: vending does not render it; remove it"))
-    entry = Entry(request.name, environment, request.workload or env.workload, request.billing_scope,
-                  request.subscription_id, tuple(request.network.address_space) if request.network else (),
-                  deletion or initial_deletion(request, config))
+    entry = Entry(
+        request.name,
+        environment,
+        request.workload or env.workload,
+        request.billing_scope,
+        request.subscription_id,
+        tuple(request.network.address_space) if request.network else (),
+        deletion or initial_deletion(request, config),
+    )
     return CheckedSubscription(entry, tuple(findings), tuple(rendered.files.items()))
 
 
@@ -156,16 +173,24 @@ def _fleet_findings(entries: Sequence[Entry]) -> list[Finding]:
     seen: dict[str, Entry] = {}
     for entry in entries:
         if entry.name in seen:
-            findings.append(Finding(entry.name, "name", f"duplicate: in environments {seen[entry.name].environment!r}"
-                                    f" and {entry.environment!r}"))
+            findings.append(
+                Finding(
+                    entry.name,
+                    "name",
+                    f"duplicate: in environments {seen[entry.name].environment!r} and {entry.environment!r}",
+                )
+            )
         seen[entry.name] = entry
     networks = NetworkMap((cidr, e.name) for e in entries for cidr in e.address_space)
     for entry in entries:
         for cidr in entry.address_space:
             for other, owner in networks.overlapping(cidr, ignore=entry.name):
                 if entry.name < owner:
-                    findings.append(Finding(entry.name, "network.addressSpace",
-                                            f"{cidr} overlaps {other} of subscription {owner!r}"))
+                    findings.append(
+                        Finding(
+                            entry.name, "network.addressSpace", f"{cidr} overlaps {other} of subscription {owner!r}"
+                        )
+                    )
     return findings
 
 

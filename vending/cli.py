@@ -24,8 +24,13 @@ from vending.version import INTERFACE_VERSION
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(INTERFACE_VERSION, prog_name="vending")
-@click.option("--output", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="Print results as text or as one JSON document on stdout.")
+@click.option(
+    "--output",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Print results as text or as one JSON document on stdout.",
+)
 @click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
 @click.pass_context
 def cli(ctx: click.Context, output: str, debug: bool) -> None:
@@ -50,8 +55,11 @@ cli.add_command(render_command)
 def _report_error(error: VendingError, output: str) -> None:
     host = detect_host(os.environ)
     if output == "json":
-        document = {"error": error.message, "exitCode": int(error.exit_code),
-                    "findings": [f.as_dict() for f in error.findings]}
+        document = {
+            "error": error.message,
+            "exitCode": int(error.exit_code),
+            "findings": [f.as_dict() for f in error.findings],
+        }
         click.echo(guard_json(document, host))
     elif error.findings:
         for finding in error.findings:

@@ -25,7 +25,11 @@ def interface_problem(requested: str, current: str) -> str | None:
     if compatible:
         return None
     if wanted > have:
-        return (f"request is written for interface {wanted} but this vending implements {have}; "
-                f"pin a pipeline template of vending {wanted.major}.{wanted.minor} or newer")
-    return (f"request is written for interface {wanted}, which vending {have} no longer accepts; "
-            f"migrate the request to interface {have.major}.{have.minor} (see CHANGELOG.md)")
+        return (
+            f"request is written for interface {wanted} but this vending implements {have}; "
+            f"pin a pipeline template of vending {wanted.major}.{wanted.minor} or newer"
+        )
+    return (
+        f"request is written for interface {wanted}, which vending {have} no longer accepts; "
+        f"migrate the request to interface {have.major}.{have.minor} (see CHANGELOG.md)"
+    )

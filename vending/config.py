@@ -98,8 +98,11 @@ class Flux(_Model):
 
     namespace: DnsLabel = "flux-system"
     cluster: DnsLabel = "main"
-    trunk_url: str = Field(default="ssh://git@github.com/example/subscriptions", alias="trunkUrl",
-                           pattern=r"^(https://|ssh://|git@|file://)[^\s\"'\\]+$")
+    trunk_url: str = Field(
+        default="ssh://git@github.com/example/subscriptions",
+        alias="trunkUrl",
+        pattern=r"^(https://|ssh://|git@|file://)[^\s\"'\\]+$",
+    )
     trunk_source: DnsLabel = Field(default="vending-trunk", alias="trunkSource")
     module_source: DnsLabel = Field(default="vending-module", alias="moduleSource")
     trunk_secret: DnsLabel | None = Field(default=None, alias="trunkSecret")
@@ -165,15 +168,28 @@ def default_config(org: str) -> dict[str, object]:
         "organization": org,
         "admins": [f"@{org}/platform-admins"],
         "module": {"url": f"https://github.com/{org}/vending", "ref": "v0.1.0", "path": "modules/subscription"},
-        "flux": {"namespace": "flux-system", "cluster": "main",
-                 "trunkUrl": f"ssh://git@github.com/{org}/subscriptions", "delivery": "module"},
+        "flux": {
+            "namespace": "flux-system",
+            "cluster": "main",
+            "trunkUrl": f"ssh://git@github.com/{org}/subscriptions",
+            "delivery": "module",
+        },
         "state": {"backend": "kubernetes"},
         "environments": {
-            "dev": {"path": "subscriptions/dev", "owners": [f"@{org}/platform-dev"], "workload": "DevTest",
-                    "approval": "auto", "deletion": "cancel"},
-            "prod": {"path": "subscriptions/prod", "owners": [f"@{org}/platform-prod"],
-                     "workload": "Production", "approval": "manual", "deletion": "retain",
-                     "budgetRequired": True},
+            "dev": {
+                "path": "subscriptions/dev",
+                "owners": [f"@{org}/platform-dev"],
+                "workload": "DevTest",
+                "approval": "auto",
+                "deletion": "cancel",
+            },
+            "prod": {
+                "path": "subscriptions/prod",
+                "owners": [f"@{org}/platform-prod"],
+                "workload": "Production",
+                "approval": "manual",
+                "deletion": "retain",
+                "budgetRequired": True,
+            },
         },
     }
-

@@ -17,9 +17,9 @@ from vending.yamlio import load_plain_yaml
 
 POLICY_TEXT = {
     "cancel": "the Terraform object is pruned and destroys what it manages, cancelling the subscription "
-              "(Azure deletes a cancelled subscription after about 90 days)",
+    "(Azure deletes a cancelled subscription after about 90 days)",
     "retain": "the Terraform object stays in the cluster (prune disabled) and the subscription is kept; "
-              "delete the object by hand when it should no longer be managed",
+    "delete the object by hand when it should no longer be managed",
 }
 
 
@@ -57,16 +57,20 @@ class DecommissionReport:
 def decommission(settings: DecommissionSettings, now: dt.datetime | None = None) -> DecommissionReport:
     """Remove ``settings.name`` from the trunk; guardrails refuse with ``ScopeError`` (exit 4)."""
     if settings.confirm != settings.name:
-        raise ScopeError("decommission not confirmed", [Finding("--confirm", "", f"must repeat the name "
-                                                                f"{settings.name!r} exactly to decommission it")])
+        raise ScopeError(
+            "decommission not confirmed",
+            [Finding("--confirm", "", f"must repeat the name {settings.name!r} exactly to decommission it")],
+        )
     report = DecommissionReport(settings.name)
     stamp = (now or dt.datetime.now(dt.UTC)).replace(microsecond=0).isoformat()
     with private_clone(settings.trunk, settings.branch) as clone:
+
         def commit_round(_retry: bool) -> bool:
             return _commit(clone, settings, report, stamp)
 
-        report.attempts, report.diff = land(clone, settings.trunk, settings.branch, settings.max_attempts,
-                                            settings.dry_run, commit_round)
+        report.attempts, report.diff = land(
+            clone, settings.trunk, settings.branch, settings.max_attempts, settings.dry_run, commit_round
+        )
     return report
 
 
@@ -79,18 +83,37 @@ def _commit(clone: TrunkClone, settings: DecommissionSettings, report: Decommiss
         raise InputError("unknown subscription", [Finding(settings.name, "name", _missing(settings.name, state))])
     env = config.environments[entry.environment]
     if not env.decommission_allowed:
-        raise ScopeError("decommission not allowed", [Finding(settings.name, "environment", f"environment "
-                         f"{entry.environment!r} does not allow decommissioning (decommissionAllowed: false)")])
+        raise ScopeError(
+            "decommission not allowed",
+            [
+                Finding(
+                    settings.name,
+                    "environment",
+                    f"environment {entry.environment!r} does not allow decommissioning (decommissionAllowed: false)",
+                )
+            ],
+        )
     directory = f"{env.path}/{settings.name}"
     focus_on(clone, [(entry.environment, settings.name)])
-    files: dict[str, str | None] = {str(p.relative_to(clone.root)): None
-                                    for p in sorted((clone.root / directory).rglob("*")) if p.is_file()}
-    requested_by = settings.requested_by or (settings.author.email if settings.author else
-                                             _original_requester(clone.root / directory))
+    files: dict[str, str | None] = {
+        str(p.relative_to(clone.root)): None for p in sorted((clone.root / directory).rglob("*")) if p.is_file()
+    }
+    requested_by = settings.requested_by or (
+        settings.author.email if settings.author else _original_requester(clone.root / directory)
+    )
     ledger = Ledger.of(config, state)
-    ledger.remove(entry.environment, settings.name, {
-        "date": stamp, "by": settings.identity, "requestedBy": requested_by, "reason": settings.reason,
-        "subscriptionId": entry.subscription_id, "deletionPolicy": entry.deletion})
+    ledger.remove(
+        entry.environment,
+        settings.name,
+        {
+            "date": stamp,
+            "by": settings.identity,
+            "requestedBy": requested_by,
+            "reason": settings.reason,
+            "subscriptionId": entry.subscription_id,
+            "deletionPolicy": entry.deletion,
+        },
+    )
     files.update(ledger.environment_files(entry.environment, settings.interface_version))
     paths = changed_paths(clone.root, files)
     verdict = scope_verdict(settings.name, load_codeowners(clone.root), settings.identity, paths)
@@ -126,8 +149,13 @@ def _missing(name: str, state: TrunkState) -> str:
 
 
 def _change(settings: DecommissionSettings, environment: str, policy: str, requested_by: str) -> Change:
-    trailers = {"Vending-Request": settings.name, "Vending-Interface": settings.interface_version,
-                "Requested-By": requested_by, "Vending-Identity": settings.identity, "Azure-Checks": "skipped"}
+    trailers = {
+        "Vending-Request": settings.name,
+        "Vending-Interface": settings.interface_version,
+        "Requested-By": requested_by,
+        "Vending-Identity": settings.identity,
+        "Azure-Checks": "skipped",
+    }
     reason = f"Reason: {settings.reason}\n\n" if settings.reason else ""
     body = f"{reason}Deletion policy {policy}: {POLICY_TEXT[policy]}."
     return Change(f"Decommission {settings.name} from {environment}", trailers, body)

@@ -53,16 +53,21 @@ def make_trunk(root: Path) -> str:
     from vending.commands.init import trunk_files
 
     work = root / "trunk-work"
-    init_repository(work, trunk_files(ORG), f"Initialize subscription trunk for {ORG}\n",
-                    commit_identity("vending", "vending@users.noreply.github.com"))
+    init_repository(
+        work,
+        trunk_files(ORG),
+        f"Initialize subscription trunk for {ORG}\n",
+        commit_identity("vending", "vending@users.noreply.github.com"),
+    )
     remote = root / "trunk.git"
     subprocess.run(["git", "clone", "--quiet", "--bare", str(work), str(remote)], check=True)
     shutil.rmtree(work)
     return str(remote)
 
 
-def run_demo(root: Path, azure: Callable[[str, str], object], version: str,
-             step: Callable[[str], None] = lambda _: None) -> DemoRun:
+def run_demo(
+    root: Path, azure: Callable[[str, str], object], version: str, step: Callable[[str], None] = lambda _: None
+) -> DemoRun:
     """Vend the example requests into a fresh trunk, checking each against the emulator first."""
     run = DemoRun(root)
     step("creating a trunk and its bare remote")
@@ -71,15 +76,23 @@ def run_demo(root: Path, azure: Callable[[str, str], object], version: str,
     for identity, env in ((DEV_IDENTITY, "dev"), (PROD_IDENTITY, "prod")):
         paths = [p for p in run.requests if f"environment: {env}\n" in p.read_text(encoding="utf-8")]
         step(f"submitting {len(paths)} {env} request(s) as {identity}")
-        settings = SubmitSettings(trunk=remote, identity=identity, committer=Person(identity,
-                                  "vending@users.noreply.github.com"), interface_version=version,
-                                  author=Person("Demo User", "demo@contoso.com"))
+        settings = SubmitSettings(
+            trunk=remote,
+            identity=identity,
+            committer=Person(identity, "vending@users.noreply.github.com"),
+            interface_version=version,
+            author=Person("Demo User", "demo@contoso.com"),
+        )
         run.reports.append((env, submit(paths, settings, azure(remote, env))))  # type: ignore[arg-type]
     step("reading back the trunk")
     clone = root / "trunk-clone"
     subprocess.run(["git", "clone", "--quiet", remote, str(clone)], check=True)
-    run.log = subprocess.run(["git", "-C", str(clone), "log", "--format=%h %s%n%(trailers:only,unfold)"],
-                             capture_output=True, text=True, check=True).stdout
+    run.log = subprocess.run(
+        ["git", "-C", str(clone), "log", "--format=%h %s%n%(trailers:only,unfold)"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     run.tree = sorted(str(p.relative_to(clone)) for p in clone.rglob("*") if p.is_file() and ".git" not in p.parts)
     flux = clone / "subscriptions" / "prod" / "payments-prod" / "terraform.yaml"
     run.flux_object = flux.read_text(encoding="utf-8") if flux.is_file() else ""

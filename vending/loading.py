@@ -128,8 +128,15 @@ def _file_name_warnings(path: Path, document: YamlDocument) -> tuple[Finding, ..
     name = document.data.get("name")
     if not isinstance(name, str) or path.stem in (name, "request"):
         return ()
-    return (Finding(document.source, "name", f"file is named {path.name!r} but the request is {name!r}; "
-                    f"name it {name}.yaml to keep requests easy to find", document.line_of(("name",))),)
+    return (
+        Finding(
+            document.source,
+            "name",
+            f"file is named {path.name!r} but the request is {name!r}; "
+            f"name it {name}.yaml to keep requests easy to find",
+            document.line_of(("name",)),
+        ),
+    )
 
 
 def load_config_text(text: str, source: str = CONFIG_FILE) -> TrunkConfig:
@@ -148,8 +155,9 @@ def load_config(trunk_dir: Path) -> TrunkConfig:
     """Load the trunk's ``vending.yaml``."""
     path = trunk_dir / CONFIG_FILE
     if not path.is_file():
-        raise InputError(f"{CONFIG_FILE} not found", [Finding(CONFIG_FILE, "", "not found: is this a trunk "
-                                                              "made by 'vending init'?")])
+        raise InputError(
+            f"{CONFIG_FILE} not found", [Finding(CONFIG_FILE, "", "not found: is this a trunk made by 'vending init'?")]
+        )
     try:
         text = read_text_bounded(path, CONFIG_FILE)
     except YamlLoadError as exc:

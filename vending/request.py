@@ -10,8 +10,10 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchem
 
 NAME_RE = re.compile(r"^[a-z][a-z0-9-]{1,48}[a-z0-9]$")
 GUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
-EMAIL_RE = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-                      r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
+EMAIL_RE = re.compile(
+    r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$"
+)
 MANAGEMENT_GROUP_RE = re.compile(r"^[().a-zA-Z0-9_-]{1,90}$")
 LOCATION_RE = re.compile(r"^[a-z][a-z0-9]{1,39}$")
 PROVIDER_RE = re.compile(r"^[A-Za-z][A-Za-z0-9]*(?:\.[A-Za-z][A-Za-z0-9]*)+$")
@@ -33,9 +35,7 @@ BILLING_SHAPES: dict[str, re.Pattern[str]] = {
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _DISPLAY_FORBIDDEN = set("<>;|")
 _TAG_NAME_FORBIDDEN = set("<>%&\\?/")
-PRIVATE_NETWORKS = tuple(
-    ipaddress.IPv4Network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16")
-)
+PRIVATE_NETWORKS = tuple(ipaddress.IPv4Network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"))
 
 
 def _check_name(value: str) -> str:
@@ -137,8 +137,9 @@ def _check_tags(value: dict[str, str]) -> dict[str, str]:
     folded: dict[str, str] = {}
     for key in value:
         if key.lower() in folded:
-            raise ValueError(f"tag names {folded[key.lower()]!r} and {key!r} differ only in case; Azure treats "
-                             "them as one")
+            raise ValueError(
+                f"tag names {folded[key.lower()]!r} and {key!r} differ only in case; Azure treats them as one"
+            )
         folded[key.lower()] = key
         if key.lower().startswith(RESERVED_TAG_PREFIX):
             raise ValueError(f"tag name {key[:40]!r} uses the reserved prefix {RESERVED_TAG_PREFIX!r}")
@@ -171,35 +172,62 @@ def _text(description: str, **schema: Any) -> WithJsonSchema:
     return WithJsonSchema({"type": "string", "description": description, **schema})
 
 
-Name = Annotated[str, AfterValidator(_check_name),
-                 _text("The alias and immutable identity of the subscription.", pattern=NAME_RE.pattern)]
+Name = Annotated[
+    str,
+    AfterValidator(_check_name),
+    _text("The alias and immutable identity of the subscription.", pattern=NAME_RE.pattern),
+]
 Guid = Annotated[str, AfterValidator(_check_guid), _text("A GUID.", pattern=GUID_RE.pattern)]
-Email = Annotated[str, AfterValidator(_check_email),
-                  _text("An email address.", pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", maxLength=254)]
-DisplayName = Annotated[str, AfterValidator(_check_display_name),
-                        _text("1-64 characters without < > ; | or control characters.", minLength=1,
-                              maxLength=64, pattern=r"^[^<>;|\u0000-\u001f\u007f-\u009f]+$")]
-Ticket = Annotated[str, AfterValidator(_check_ticket),
-                   _text("A change reference.", minLength=1, maxLength=128,
-                         pattern=r"^[^\u0000-\u001f\u007f-\u009f]+$")]
-ManagementGroup = Annotated[str, AfterValidator(_check_management_group),
-                            _text("Management group id.", pattern=MANAGEMENT_GROUP_RE.pattern)]
-Location = Annotated[str, AfterValidator(_check_location),
-                     _text("Azure region name such as westeurope.", pattern=LOCATION_RE.pattern)]
-ProviderNamespace = Annotated[str, AfterValidator(_check_provider),
-                              _text("Resource provider namespace.", pattern=PROVIDER_RE.pattern)]
-Role = Annotated[str, AfterValidator(_check_role),
-                 _text("Built-in role name or role definition id.", minLength=1, maxLength=160)]
-BillingScope = Annotated[str, AfterValidator(_check_billing_scope),
-                         _text("EA, MCA or MPA billing scope.",
-                               pattern="|".join(p.pattern for p in BILLING_SHAPES.values()))]
-Cidr = Annotated[str, AfterValidator(_check_cidr),
-                 _text("Private IPv4 CIDR.", pattern=r"^[0-9]{1,3}(\.[0-9]{1,3}){3}/[0-9]{1,2}$")]
-Tags = Annotated[dict[str, str], AfterValidator(_check_tags),
-                 WithJsonSchema({"type": "object", "maxProperties": 47,
-                                 "propertyNames": {"minLength": 1, "maxLength": 512,
-                                                   "pattern": r"^[^<>%&\\?/\u0000-\u001f]+$"},
-                                 "additionalProperties": {"type": "string", "maxLength": 256}})]
+Email = Annotated[
+    str, AfterValidator(_check_email), _text("An email address.", pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", maxLength=254)
+]
+DisplayName = Annotated[
+    str,
+    AfterValidator(_check_display_name),
+    _text(
+        "1-64 characters without < > ; | or control characters.",
+        minLength=1,
+        maxLength=64,
+        pattern=r"^[^<>;|\u0000-\u001f\u007f-\u009f]+$",
+    ),
+]
+Ticket = Annotated[
+    str,
+    AfterValidator(_check_ticket),
+    _text("A change reference.", minLength=1, maxLength=128, pattern=r"^[^\u0000-\u001f\u007f-\u009f]+$"),
+]
+ManagementGroup = Annotated[
+    str, AfterValidator(_check_management_group), _text("Management group id.", pattern=MANAGEMENT_GROUP_RE.pattern)
+]
+Location = Annotated[
+    str, AfterValidator(_check_location), _text("Azure region name such as westeurope.", pattern=LOCATION_RE.pattern)
+]
+ProviderNamespace = Annotated[
+    str, AfterValidator(_check_provider), _text("Resource provider namespace.", pattern=PROVIDER_RE.pattern)
+]
+Role = Annotated[
+    str, AfterValidator(_check_role), _text("Built-in role name or role definition id.", minLength=1, maxLength=160)
+]
+BillingScope = Annotated[
+    str,
+    AfterValidator(_check_billing_scope),
+    _text("EA, MCA or MPA billing scope.", pattern="|".join(p.pattern for p in BILLING_SHAPES.values())),
+]
+Cidr = Annotated[
+    str, AfterValidator(_check_cidr), _text("Private IPv4 CIDR.", pattern=r"^[0-9]{1,3}(\.[0-9]{1,3}){3}/[0-9]{1,2}$")
+]
+Tags = Annotated[
+    dict[str, str],
+    AfterValidator(_check_tags),
+    WithJsonSchema(
+        {
+            "type": "object",
+            "maxProperties": 47,
+            "propertyNames": {"minLength": 1, "maxLength": 512, "pattern": r"^[^<>%&\\?/\u0000-\u001f]+$"},
+            "additionalProperties": {"type": "string", "maxLength": 256},
+        }
+    ),
+]
 PrincipalType = Literal["User", "Group", "ServicePrincipal"]
 Workload = Literal["Production", "DevTest"]
 TimeGrain = Literal["Monthly", "Quarterly", "Annually"]
@@ -265,9 +293,7 @@ class Request(_Model):
     budget: Budget | None = None
     network: Network | None = None
     role_assignments: list[RoleAssignment] = Field(default_factory=list, alias="roleAssignments", max_length=200)
-    resource_providers: list[ProviderNamespace] = Field(
-        default_factory=list, alias="resourceProviders", max_length=100
-    )
+    resource_providers: list[ProviderNamespace] = Field(default_factory=list, alias="resourceProviders", max_length=100)
     ticket: Ticket | None = None
 
     @model_validator(mode="after")
@@ -278,9 +304,7 @@ class Request(_Model):
             raise ValueError("subscriptionId: give either billingScope (create) or subscriptionId (adopt), not both")
         _require_unique("owners", [o.principal_id for o in self.owners])
         _require_unique("resourceProviders", [p.lower() for p in self.resource_providers])
-        _require_unique(
-            "roleAssignments", [f"{r.principal_id} {r.role.lower()}" for r in self.role_assignments]
-        )
+        _require_unique("roleAssignments", [f"{r.principal_id} {r.role.lower()}" for r in self.role_assignments])
         if self.workload == "DevTest" and self.billing_scope and billing_kind(self.billing_scope) == "MPA":
             raise ValueError("workload: DevTest is not available for MPA (customer) billing scopes")
         return self
@@ -317,7 +341,5 @@ def _require_unique(field: str, values: list[str]) -> None:
         seen.add(value)
 
 
-REQUEST_KEYS: tuple[str, ...] = tuple(
-    (info.alias or name) for name, info in Request.model_fields.items()
-)
+REQUEST_KEYS: tuple[str, ...] = tuple((info.alias or name) for name, info in Request.model_fields.items())
 IMMUTABLE_KEYS: tuple[str, ...] = ("billingScope", "workload", "subscriptionId", "environment")

@@ -88,14 +88,19 @@ def focus_on(clone: TrunkClone, subscriptions: Sequence[Request | tuple[str, str
     index and kustomization, and each subscription's own directory (given as a request or (env, name))."""
     environments = load_config(clone.root).environments
     pairs = [(s.environment, s.name) if isinstance(s, Request) else s for s in subscriptions]
-    clone.focus([f"{environments[env].path}/{name}" for env, name in pairs if env in environments],
-                [env.path for env in environments.values()])
+    clone.focus(
+        [f"{environments[env].path}/{name}" for env, name in pairs if env in environments],
+        [env.path for env in environments.values()],
+    )
 
 
 def _outcome(item: LoadedRequest) -> Outcome:
     request = item.request
-    return Outcome(item.source, request.name if request else _raw(item, "name"),
-                   request.environment if request else _raw(item, "environment"))
+    return Outcome(
+        item.source,
+        request.name if request else _raw(item, "name"),
+        request.environment if request else _raw(item, "environment"),
+    )
 
 
 def _raw(item: LoadedRequest, key: str) -> str | None:
@@ -103,8 +108,13 @@ def _raw(item: LoadedRequest, key: str) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _first_pass(clone: TrunkClone, loaded: list[LoadedRequest], report: SubmitReport, settings: SubmitSettings,
-                azure: AzureRunner | None) -> dict[str, bool]:
+def _first_pass(
+    clone: TrunkClone,
+    loaded: list[LoadedRequest],
+    report: SubmitReport,
+    settings: SubmitSettings,
+    azure: AzureRunner | None,
+) -> dict[str, bool]:
     """Validate against the trunk as first seen; run the Azure checks once. Returns which names existed."""
     config = load_config(clone.root)
     state = read_state(clone.root, config)
@@ -117,8 +127,7 @@ def _first_pass(clone: TrunkClone, loaded: list[LoadedRequest], report: SubmitRe
             for outcome in report.outcomes:
                 if outcome.source == source and findings:
                     outcome.reject(findings, ExitCode.AZURE)
-    return {item.request.name: state.find(item.request.name) is not None
-            for item in loaded if item.request is not None}
+    return {item.request.name: state.find(item.request.name) is not None for item in loaded if item.request is not None}
 
 
 def _record_invalid(checked: list[Checked], report: SubmitReport) -> None:
@@ -127,17 +136,24 @@ def _record_invalid(checked: list[Checked], report: SubmitReport) -> None:
             outcome.reject(item.findings, ExitCode.INVALID)
 
 
-def _land(clone: TrunkClone, loaded: list[LoadedRequest], report: SubmitReport, settings: SubmitSettings,
-          existed: dict[str, bool]) -> None:
+def _land(
+    clone: TrunkClone,
+    loaded: list[LoadedRequest],
+    report: SubmitReport,
+    settings: SubmitSettings,
+    existed: dict[str, bool],
+) -> None:
     def commit_round(retry: bool) -> bool:
         return _commit_batch(clone, loaded, report, settings, existed, retry)
 
-    report.attempts, report.diff = land(clone, settings.trunk, settings.branch, settings.max_attempts,
-                                        settings.dry_run, commit_round)
+    report.attempts, report.diff = land(
+        clone, settings.trunk, settings.branch, settings.max_attempts, settings.dry_run, commit_round
+    )
 
 
-def land(clone: TrunkClone, trunk: str, branch: str, max_attempts: int, dry_run: bool,
-         commit_round: Callable[[bool], bool]) -> tuple[int, str]:
+def land(
+    clone: TrunkClone, trunk: str, branch: str, max_attempts: int, dry_run: bool, commit_round: Callable[[bool], bool]
+) -> tuple[int, str]:
     """Commit on the newest tip and push; on rejection refresh, redo the commits and retry with jittered
     backoff. Returns (attempts, diff of a dry run). Raises ``TrunkError`` when the race is never won."""
     for attempt in range(max_attempts):
@@ -150,13 +166,27 @@ def land(clone: TrunkClone, trunk: str, branch: str, max_attempts: int, dry_run:
             return attempt + 1, ""
         sleep(jittered_backoff(attempt))
         clone.refresh()
-    raise TrunkError(f"push to {trunk} still rejected after {max_attempts} attempts",
-                     [Finding(trunk, "", f"branch {branch!r} kept moving or refusing pushes for {max_attempts} "
-                              "attempts; nothing was pushed, run again later")])
+    raise TrunkError(
+        f"push to {trunk} still rejected after {max_attempts} attempts",
+        [
+            Finding(
+                trunk,
+                "",
+                f"branch {branch!r} kept moving or refusing pushes for {max_attempts} "
+                "attempts; nothing was pushed, run again later",
+            )
+        ],
+    )
 
 
-def _commit_batch(clone: TrunkClone, loaded: list[LoadedRequest], report: SubmitReport, settings: SubmitSettings,
-                  existed: dict[str, bool], retry: bool) -> bool:
+def _commit_batch(
+    clone: TrunkClone,
+    loaded: list[LoadedRequest],
+    report: SubmitReport,
+    settings: SubmitSettings,
+    existed: dict[str, bool],
+    retry: bool,
+) -> bool:
     """Re-validate against the current tip and commit each still-valid request; True if anything committed."""
     config = load_config(clone.root)
     state = read_state(clone.root, config)
@@ -175,8 +205,16 @@ def _commit_batch(clone: TrunkClone, loaded: list[LoadedRequest], report: Submit
         current = state.find(request.name)
         taken = retry and not existed.get(request.name) and current is not None
         if taken and current and not _same_as_trunk(clone.root, request, config, settings, current.deletion):
-            outcome.reject([Finding(item.source, "name", f"{request.name!r} was just created in the trunk "
-                                    "by another request; choose another name")], ExitCode.INVALID)
+            outcome.reject(
+                [
+                    Finding(
+                        item.source,
+                        "name",
+                        f"{request.name!r} was just created in the trunk by another request; choose another name",
+                    )
+                ],
+                ExitCode.INVALID,
+            )
             continue
         commit = _plan_one(clone, request, outcome, ledger, owners, settings, report.azure_checks, rendered)
         if commit is not None:
@@ -196,15 +234,23 @@ def _require_canonical_terraform(files: dict[str, str]) -> None:
         raise RenderBugError("rendered Terraform is not canonical", [Finding(p, "", m) for p, m in problems])
 
 
-def _same_as_trunk(root: Path, request: Request, config: TrunkConfig, settings: SubmitSettings,
-                   deletion: str | None) -> bool:
+def _same_as_trunk(
+    root: Path, request: Request, config: TrunkConfig, settings: SubmitSettings, deletion: str | None
+) -> bool:
     rendered = render_subscription(request, config, settings.interface_version, deletion)
     return not changed_paths(root, rendered.files)
 
 
-def _plan_one(clone: TrunkClone, request: Request, outcome: Outcome, ledger: Ledger,
-              owners: CodeOwnersFile | None, settings: SubmitSettings, azure_checks: str,
-              all_rendered: dict[str, str]) -> PlannedCommit | None:
+def _plan_one(
+    clone: TrunkClone,
+    request: Request,
+    outcome: Outcome,
+    ledger: Ledger,
+    owners: CodeOwnersFile | None,
+    settings: SubmitSettings,
+    azure_checks: str,
+    all_rendered: dict[str, str],
+) -> PlannedCommit | None:
     """Render one request onto the working tree and plan its commit; None when it changes nothing or may
     not (the outcome says which)."""
     config = ledger.config
@@ -216,8 +262,10 @@ def _plan_one(clone: TrunkClone, request: Request, outcome: Outcome, ledger: Led
     all_rendered.update(rendered.files)
     snapshot = dict(ledger.indexes)
     ledger.put(_entry(request, env.workload, deletion))
-    files: dict[str, str | None] = {**rendered.files,
-                                    **ledger.environment_files(request.environment, settings.interface_version)}
+    files: dict[str, str | None] = {
+        **rendered.files,
+        **ledger.environment_files(request.environment, settings.interface_version),
+    }
     paths = changed_paths(clone.root, files)
     if not paths:
         outcome.status, outcome.exit_code, outcome.commit, outcome.findings = "unchanged", ExitCode.OK, None, []
@@ -237,20 +285,27 @@ def _plan_one(clone: TrunkClone, request: Request, outcome: Outcome, ledger: Led
 
 
 def _entry(request: Request, default_workload: str, deletion: str) -> Entry:
-    return Entry(name=request.name, environment=request.environment,
-                 workload=request.workload or default_workload, billing_scope=request.billing_scope,
-                 subscription_id=request.subscription_id,
-                 address_space=tuple(request.network.address_space) if request.network else (),
-                 deletion=deletion)
+    return Entry(
+        name=request.name,
+        environment=request.environment,
+        workload=request.workload or default_workload,
+        billing_scope=request.billing_scope,
+        subscription_id=request.subscription_id,
+        address_space=tuple(request.network.address_space) if request.network else (),
+        deletion=deletion,
+    )
 
 
 def subscription_change(request: Request, action: str, settings: SubmitSettings, azure_checks: str) -> Change:
     verb = {"create": "Vend", "update": "Update"}[action]
-    trailers = {"Vending-Request": request.name, "Vending-Interface": settings.interface_version,
-                "Requested-By": request.requested_by, "Vending-Identity": settings.identity,
-                "Azure-Checks": azure_checks}
+    trailers = {
+        "Vending-Request": request.name,
+        "Vending-Interface": settings.interface_version,
+        "Requested-By": request.requested_by,
+        "Vending-Identity": settings.identity,
+        "Azure-Checks": azure_checks,
+    }
     if request.ticket:
         trailers["Ticket"] = request.ticket
-    body = (f"{verb} subscription {request.name!r} ({request.display_name}) in environment "
-            f"{request.environment}.")
+    body = f"{verb} subscription {request.name!r} ({request.display_name}) in environment {request.environment}."
     return Change(f"{verb} {request.name} in {request.environment}", trailers, body)

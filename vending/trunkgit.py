@@ -64,8 +64,9 @@ class TrunkClone:
 
     def refresh(self) -> str:
         """Move to the remote's newest commit, dropping local commits that were never pushed."""
-        self._git("fetch", "--quiet", "--depth", "1", "origin", f"+refs/heads/{self.branch}:refs/remotes/origin/"
-                  f"{self.branch}")
+        self._git(
+            "fetch", "--quiet", "--depth", "1", "origin", f"+refs/heads/{self.branch}:refs/remotes/origin/{self.branch}"
+        )
         self._git("reset", "--quiet", "--hard", f"origin/{self.branch}")
         self._git("clean", "--quiet", "-fdx", "-e", LOCK_NAME)
         return self.tip()
@@ -80,15 +81,31 @@ class TrunkClone:
         outside = sorted(set(staged) - set(_expand(paths, staged)))
         if outside:
             self._git("reset", "--quiet", "--hard", "HEAD")
-            raise TrunkError("refusing to commit unexpected paths", [Finding(p, "", "staged but not rendered")
-                                                                     for p in outside])
-        env = {"GIT_COMMITTER_NAME": committer.name, "GIT_COMMITTER_EMAIL": committer.email,
-               "GIT_AUTHOR_NAME": author.name, "GIT_AUTHOR_EMAIL": author.email}
+            raise TrunkError(
+                "refusing to commit unexpected paths", [Finding(p, "", "staged but not rendered") for p in outside]
+            )
+        env = {
+            "GIT_COMMITTER_NAME": committer.name,
+            "GIT_COMMITTER_EMAIL": committer.email,
+            "GIT_AUTHOR_NAME": author.name,
+            "GIT_AUTHOR_EMAIL": author.email,
+        }
         message_file = Path(str(self.repo.git_dir)) / "VENDING_COMMIT_MSG"
         message_file.write_text(message, encoding="utf-8")
         try:
-            self.repo.git.execute(["git", "commit", "--quiet", "--no-verify", "--no-gpg-sign", "--cleanup=strip",
-                                   "-F", str(message_file)], env=env)
+            self.repo.git.execute(
+                [
+                    "git",
+                    "commit",
+                    "--quiet",
+                    "--no-verify",
+                    "--no-gpg-sign",
+                    "--cleanup=strip",
+                    "-F",
+                    str(message_file),
+                ],
+                env=env,
+            )
         finally:
             message_file.unlink(missing_ok=True)
         return self.tip()
@@ -101,12 +118,19 @@ class TrunkClone:
         base = self.tip()
         marks = Path(str(self.repo.git_dir)) / "vending-marks"
         stream = _fast_import_stream(commits, base, int(time.time()))
-        result = subprocess.run(["git", "fast-import", "--quiet", "--done", f"--export-marks={marks}"],
-                                input=stream, cwd=self.root, capture_output=True, check=False)
+        result = subprocess.run(
+            ["git", "fast-import", "--quiet", "--done", f"--export-marks={marks}"],
+            input=stream,
+            cwd=self.root,
+            capture_output=True,
+            check=False,
+        )
         try:
             if result.returncode != 0:
-                raise TrunkError("git fast-import failed", [Finding(self.location, "", result.stderr.decode(
-                    "utf-8", "replace").strip()[-300:])])
+                raise TrunkError(
+                    "git fast-import failed",
+                    [Finding(self.location, "", result.stderr.decode("utf-8", "replace").strip()[-300:])],
+                )
             ids = dict(line.split(" ", 1) for line in marks.read_text(encoding="ascii").split("\n") if line)
         finally:
             marks.unlink(missing_ok=True)
@@ -122,12 +146,30 @@ class TrunkClone:
         except GitCommandError as exc:
             text = f"{exc.stdout}\n{exc.stderr}"
             if "checked out" in text or "denyCurrentBranch" in text:
-                raise TrunkError(f"trunk {self.location} refuses pushes to its checked-out branch", [Finding(
-                    self.location, "", f"the trunk is a working tree with {self.branch!r} checked out and refuses "
-                    "pushes to it; push to a bare clone, or allow it with 'git config receive.denyCurrentBranch "
-                    "updateInstead' in the trunk (vending init sets this)")]) from exc
-            if any(word in text for word in ("[rejected]", "non-fast-forward", "fetch first", "[remote rejected]",
-                                             "pre-receive hook declined", "cannot lock ref")):
+                raise TrunkError(
+                    f"trunk {self.location} refuses pushes to its checked-out branch",
+                    [
+                        Finding(
+                            self.location,
+                            "",
+                            f"the trunk is a working tree with {self.branch!r} checked out and refuses "
+                            "pushes to it; push to a bare clone, or allow it with "
+                            "'git config receive.denyCurrentBranch updateInstead' in the trunk "
+                            "(vending init sets this)",
+                        )
+                    ],
+                ) from exc
+            if any(
+                word in text
+                for word in (
+                    "[rejected]",
+                    "non-fast-forward",
+                    "fetch first",
+                    "[remote rejected]",
+                    "pre-receive hook declined",
+                    "cannot lock ref",
+                )
+            ):
                 return PushResult.REJECTED
             raise _unreachable(self.location, exc) from exc
         return PushResult.PUSHED
@@ -259,8 +301,9 @@ def private_clone(location: str, branch: str, workdir: Path | None = None) -> It
 
 def _clone(location: str, branch: str, target: Path) -> Repo:
     try:
-        repo = Repo.clone_from(location, target, depth=1, branch=branch, single_branch=True, no_tags=True,
-                               no_checkout=True)
+        repo = Repo.clone_from(
+            location, target, depth=1, branch=branch, single_branch=True, no_tags=True, no_checkout=True
+        )
     except GitCommandError as exc:
         raise _unreachable(location, exc) from exc
     _quiet_maintenance(repo)
@@ -317,7 +360,7 @@ def jittered_backoff(attempt: int, base: float = 0.05, cap: float = 2.0) -> floa
     """Full-jitter exponential backoff in seconds."""
     import random
 
-    return random.uniform(0, min(cap, base * (2 ** attempt)))
+    return random.uniform(0, min(cap, base * (2**attempt)))
 
 
 def sleep(seconds: float) -> None:

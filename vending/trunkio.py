@@ -35,12 +35,12 @@ def shallow_clone(location: str, branch: str, target: Path) -> Repo:
     try:
         return Repo.clone_from(location, target, depth=1, branch=branch, single_branch=True, no_tags=True)
     except GitCommandError as exc:
-        detail = [line.strip().removeprefix("stderr: ").strip(" '") for line in
-                  str(exc.stderr or exc).splitlines()]
+        detail = [line.strip().removeprefix("stderr: ").strip(" '") for line in str(exc.stderr or exc).splitlines()]
         fatal = [line for line in detail if line.startswith(("fatal:", "error:"))]
         reason = (fatal or [line for line in detail if line] or ["git clone failed"])[0]
-        raise TrunkError(f"cannot read trunk {location}", [Finding(location, "", f"cannot clone branch "
-                                                                   f"{branch!r}: {reason}")]) from exc
+        raise TrunkError(
+            f"cannot read trunk {location}", [Finding(location, "", f"cannot clone branch {branch!r}: {reason}")]
+        ) from exc
 
 
 @contextmanager
@@ -52,8 +52,10 @@ def read_trunk(location: str, branch: str = "main") -> Iterator[Path]:
     local = Path(location)
     is_repository = (local / ".git").exists() or ((local / "HEAD").is_file() and (local / "objects").is_dir())
     if local.is_dir() and not is_repository:
-        raise InputError("not a trunk", [Finding(location, "", f"has no {CONFIG_FILE}: give a trunk's working "
-                                                 "tree, a bare repository or a URL")])
+        raise InputError(
+            "not a trunk",
+            [Finding(location, "", f"has no {CONFIG_FILE}: give a trunk's working tree, a bare repository or a URL")],
+        )
     with temporary_directory("vending-trunk-") as tmp:
         shallow_clone(location, branch, tmp / "trunk")
         yield tmp / "trunk"

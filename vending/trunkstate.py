@@ -31,8 +31,12 @@ class Entry:
     deletion: str = "retain"
 
     def immutable(self) -> dict[str, str | None]:
-        return {"billingScope": self.billing_scope, "workload": self.workload,
-                "subscriptionId": self.subscription_id, "environment": self.environment}
+        return {
+            "billingScope": self.billing_scope,
+            "workload": self.workload,
+            "subscriptionId": self.subscription_id,
+            "environment": self.environment,
+        }
 
     def as_index(self) -> dict[str, Any]:
         data: dict[str, Any] = {"workload": self.workload, "deletionPolicy": self.deletion}
@@ -58,8 +62,10 @@ class EnvironmentIndex:
         re-encoding a large environment after each request reuses the lines of the unchanged ones."""
         live = [_entry_line(name, self.entries[name]) for name in sorted(self.entries)]
         gone = [_json_line(name, dict(self.decommissioned[name])) for name in sorted(self.decommissioned)]
-        return (f'{{\n "schemaVersion": {INDEX_SCHEMA},\n "subscriptions": {_json_block(live)},\n'
-                f' "decommissioned": {_json_block(gone)}\n}}\n')
+        return (
+            f'{{\n "schemaVersion": {INDEX_SCHEMA},\n "subscriptions": {_json_block(live)},\n'
+            f' "decommissioned": {_json_block(gone)}\n}}\n'
+        )
 
 
 @lru_cache(maxsize=65536)
@@ -122,16 +128,23 @@ def read_index(trunk_dir: Path, config: TrunkConfig, environment: str) -> Enviro
         entries = {name: _entry(name, environment, value) for name, value in subscriptions.items()}
         decommissioned = dict(data.get("decommissioned", {}))
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise InputError(f"{source} is damaged", [Finding(source, "", f"cannot read the trunk index ({exc}); "
-                                                          "run 'vending check' and repair it")]) from exc
+        raise InputError(
+            f"{source} is damaged",
+            [Finding(source, "", f"cannot read the trunk index ({exc}); run 'vending check' and repair it")],
+        ) from exc
     return EnvironmentIndex(environment, entries, decommissioned)
 
 
 def _entry(name: str, environment: str, value: Mapping[str, Any]) -> Entry:
-    return Entry(name=name, environment=environment, workload=str(value["workload"]),
-                 billing_scope=value.get("billingScope"), subscription_id=value.get("subscriptionId"),
-                 address_space=tuple(value.get("addressSpace", ())),
-                 deletion=str(value.get("deletionPolicy", "retain")))
+    return Entry(
+        name=name,
+        environment=environment,
+        workload=str(value["workload"]),
+        billing_scope=value.get("billingScope"),
+        subscription_id=value.get("subscriptionId"),
+        address_space=tuple(value.get("addressSpace", ())),
+        deletion=str(value.get("deletionPolicy", "retain")),
+    )
 
 
 class NetworkMap:

@@ -55,8 +55,7 @@ def validate_batch(
     for index, finding in _batch_conflicts(loaded):
         findings[index].append(finding)
     return [
-        Checked(item, tuple(findings[i]),
-                existing=bool(state and item.request and state.find(item.request.name)))
+        Checked(item, tuple(findings[i]), existing=bool(state and item.request and state.find(item.request.name)))
         for i, item in enumerate(loaded)
     ]
 
@@ -78,8 +77,11 @@ def _policy_findings(item: LoadedRequest, request: Request, config: TrunkConfig)
     env = config.environments.get(request.environment)
     if env is None:
         known = ", ".join(sorted(config.environments))
-        return [_finding(item, "environment", f"{request.environment!r} is not defined in vending.yaml "
-                         f"(environments: {known})")]
+        return [
+            _finding(
+                item, "environment", f"{request.environment!r} is not defined in vending.yaml (environments: {known})"
+            )
+        ]
     return [_finding(item, field, message) for field, message in policy_problems(request, env)]
 
 
@@ -87,19 +89,33 @@ def policy_problems(request: Request, env: Environment) -> list[tuple[str, str]]
     """(field, message) for each rule of the environment the request breaks."""
     problems: list[tuple[str, str]] = []
     if env.management_groups is not None and request.management_group not in env.management_groups:
-        problems.append(("managementGroup", f"{request.management_group!r} is not allowed in environment "
-                         f"{request.environment!r} (allowed: {', '.join(env.management_groups)})"))
+        problems.append(
+            (
+                "managementGroup",
+                f"{request.management_group!r} is not allowed in environment "
+                f"{request.environment!r} (allowed: {', '.join(env.management_groups)})",
+            )
+        )
     if env.locations is not None and request.location not in env.locations:
-        problems.append(("location", f"{request.location!r} is not allowed in environment "
-                         f"{request.environment!r} (allowed: {', '.join(env.locations)})"))
+        problems.append(
+            (
+                "location",
+                f"{request.location!r} is not allowed in environment "
+                f"{request.environment!r} (allowed: {', '.join(env.locations)})",
+            )
+        )
     missing = [tag for tag in env.required_tags if tag not in request.tags]
     if missing:
         problems.append(("tags", f"environment {request.environment!r} requires tags: {', '.join(missing)}"))
     if env.budget_required and request.budget is None:
         problems.append(("budget", f"environment {request.environment!r} requires a budget"))
     if request.network and request.network.hub_peering and not env.hub_network_id:
-        problems.append(("network.hubPeering", f"environment {request.environment!r} has no hubNetworkId "
-                         "in vending.yaml to peer with"))
+        problems.append(
+            (
+                "network.hubPeering",
+                f"environment {request.environment!r} has no hubNetworkId in vending.yaml to peer with",
+            )
+        )
     return problems
 
 
@@ -110,22 +126,37 @@ def _trunk_networks(loaded: Sequence[LoadedRequest], state: TrunkState | None) -
     return state.networks()
 
 
-def _state_findings(item: LoadedRequest, request: Request, state: TrunkState,
-                    networks: NetworkMap) -> list[Finding]:
+def _state_findings(item: LoadedRequest, request: Request, state: TrunkState, networks: NetworkMap) -> list[Finding]:
     problems: list[Finding] = []
     tomb = state.tombstone(request.name)
     existing = state.find(request.name)
     if tomb is not None and existing is None:
-        problems.append(_finding(item, "name", f"{request.name!r} was decommissioned from environment "
-                                 f"{tomb[0]!r}; names are never reused, choose another"))
+        problems.append(
+            _finding(
+                item,
+                "name",
+                f"{request.name!r} was decommissioned from environment "
+                f"{tomb[0]!r}; names are never reused, choose another",
+            )
+        )
     if existing is not None:
-        wanted = {"billingScope": request.billing_scope, "workload": request.workload or existing.workload,
-                  "subscriptionId": request.subscription_id, "environment": request.environment}
+        wanted = {
+            "billingScope": request.billing_scope,
+            "workload": request.workload or existing.workload,
+            "subscriptionId": request.subscription_id,
+            "environment": request.environment,
+        }
         have = existing.immutable()
         for key in IMMUTABLE_KEYS:
             if wanted[key] != have[key]:
-                problems.append(_finding(item, key, f"cannot change from {have[key]!r} to {wanted[key]!r}: "
-                                         "it is immutable once the subscription is in the trunk"))
+                problems.append(
+                    _finding(
+                        item,
+                        key,
+                        f"cannot change from {have[key]!r} to {wanted[key]!r}: "
+                        "it is immutable once the subscription is in the trunk",
+                    )
+                )
     if request.network is not None:
         problems += _overlap_findings(item, request, networks)
     return problems
@@ -136,8 +167,9 @@ def _overlap_findings(item: LoadedRequest, request: Request, networks: NetworkMa
     assert request.network is not None
     for index, cidr in enumerate(request.network.address_space):
         for other, owner in networks.overlapping(cidr, ignore=request.name):
-            problems.append(_finding(item, f"network.addressSpace[{index}]",
-                                     f"{cidr} overlaps {other} of subscription {owner!r}"))
+            problems.append(
+                _finding(item, f"network.addressSpace[{index}]", f"{cidr} overlaps {other} of subscription {owner!r}")
+            )
     return problems
 
 
@@ -153,13 +185,21 @@ def _batch_conflicts(loaded: Sequence[LoadedRequest]) -> list[tuple[int, Finding
             first = loaded[indexes[0]].source
             message = f"{name!r} is also requested by {first}; one request per subscription"
             conflicts.append((index, _finding(loaded[index], "name", message)))
-    ranges = [(cidr, str(i)) for i, item in enumerate(loaded) if item.request and item.request.network
-              for cidr in item.request.network.address_space]
+    ranges = [
+        (cidr, str(i))
+        for i, item in enumerate(loaded)
+        if item.request and item.request.network
+        for cidr in item.request.network.address_space
+    ]
     networks = NetworkMap(ranges)
     for cidr, owner in ranges:
         index = int(owner)
         for other, other_owner in networks.overlapping(cidr, ignore=owner):
             source = loaded[int(other_owner)].source
-            conflicts.append((index, _finding(loaded[index], "network.addressSpace",
-                                              f"{cidr} overlaps {other} requested by {source}")))
+            conflicts.append(
+                (
+                    index,
+                    _finding(loaded[index], "network.addressSpace", f"{cidr} overlaps {other} requested by {source}"),
+                )
+            )
     return conflicts

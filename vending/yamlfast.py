@@ -89,8 +89,11 @@ class _Walker:
     def _mapping(self, node: MappingNode, path: tuple[str | int, ...], depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            if not isinstance(key_node, ScalarNode) or (key_node.tag == _PLAIN_TAG and _AMBIGUOUS.fullmatch(
-                    key_node.value)) or key_node.tag not in (STR, _PLAIN_TAG):
+            if (
+                not isinstance(key_node, ScalarNode)
+                or (key_node.tag == _PLAIN_TAG and _AMBIGUOUS.fullmatch(key_node.value))
+                or key_node.tag not in (STR, _PLAIN_TAG)
+            ):
                 raise Unusual
             key = key_node.value
             if key in result:

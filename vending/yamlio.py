@@ -120,8 +120,7 @@ def _load_documents(text: str, source: str) -> list[Any]:
         raise _fail(source, f"invalid YAML: {str(exc).strip().splitlines()[0]}") from exc
     except _CONSTRUCTION_ERRORS as exc:
         detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise _fail(source, f"invalid YAML: a value cannot be read ({detail}); quote it to keep it "
-                    "a string") from exc
+        raise _fail(source, f"invalid YAML: a value cannot be read ({detail}); quote it to keep it a string") from exc
 
 
 def parse_yaml_mapping(text: str, source: str) -> YamlDocument:
@@ -213,8 +212,9 @@ def _scalar(value: Any) -> Any:
 def dump_yaml(data: Mapping[str, Any], header: str = "") -> str:
     """Block-style YAML, keys in the given order. Written by libyaml with YAML 1.1 rules, so strings
     such as ``no`` or ``0123`` are quoted and every Kubernetes reader gets them back as strings."""
-    body = yaml.dump(_plain(data), Dumper=_Dumper, default_flow_style=False, sort_keys=False,
-                     allow_unicode=True, width=4096)
+    body = yaml.dump(
+        _plain(data), Dumper=_Dumper, default_flow_style=False, sort_keys=False, allow_unicode=True, width=4096
+    )
     return header + body
 
 
@@ -237,8 +237,7 @@ class _Dumper(_BaseDumper):  # type: ignore[misc]
     """libyaml's safe dumper; strings with line breaks or control characters are double-quoted."""
 
 
-_YAML12_IMPLICIT: tuple[Any, ...] = tuple(regexp for versions, _, regexp, _ in implicit_resolvers
-                                         if (1, 2) in versions)
+_YAML12_IMPLICIT: tuple[Any, ...] = tuple(regexp for versions, _, regexp, _ in implicit_resolvers if (1, 2) in versions)
 """Plain scalars YAML 1.2 (our own loader) reads as non-strings: ``1e3``, ``0E0``, ``.5``, ..."""
 
 

@@ -28,9 +28,15 @@ OWNER = "11111111-2222-3333-4444-555555555555"
 def make_request(name: str = "app-one", **fields: Any) -> Request:
     """A valid request creating a subscription; ``fields`` override (None removes a key)."""
     data: dict[str, Any] = {
-        "interfaceVersion": "0.1.0", "name": name, "displayName": f"Display {name}", "environment": "dev",
-        "billingScope": EA_SCOPE, "managementGroup": "mg-online", "location": "westeurope",
-        "owners": [{"principalId": OWNER, "principalType": "Group"}], "requestedBy": "dev@example.com",
+        "interfaceVersion": "0.1.0",
+        "name": name,
+        "displayName": f"Display {name}",
+        "environment": "dev",
+        "billingScope": EA_SCOPE,
+        "managementGroup": "mg-online",
+        "location": "westeurope",
+        "owners": [{"principalId": OWNER, "principalType": "Group"}],
+        "requestedBy": "dev@example.com",
     }
     data.update(fields)
     return Request.model_validate({key: value for key, value in data.items() if value is not None})
@@ -41,8 +47,7 @@ def adopt_request(name: str, subscription_id: str, **fields: Any) -> Request:
 
 
 def settings_for(emu: Emulator, **overrides: Any) -> AzureSettings:
-    return AzureSettings(arm_endpoint=emu.endpoint, ca_bundle=emu.ca_bundle, credential="static-test",
-                         **overrides)
+    return AzureSettings(arm_endpoint=emu.endpoint, ca_bundle=emu.ca_bundle, credential="static-test", **overrides)
 
 
 def unsigned_jwt(claims: dict[str, str]) -> str:
@@ -57,8 +62,9 @@ class FakeReader:
 
     def __init__(self) -> None:
         self.tenants = [TenantInfo(TENANT_ID)]
-        self.subscriptions = [SubscriptionInfo("00000000-0000-0000-0000-0000000000aa", "Platform Management",
-                                               "Enabled")]
+        self.subscriptions = [
+            SubscriptionInfo("00000000-0000-0000-0000-0000000000aa", "Platform Management", "Enabled")
+        ]
         self.locations = ["westeurope", "northeurope"]
         self.groups: dict[str, bool | AzureReadError] = {"mg-online": True}
         self.aliases: dict[str, AliasInfo | AzureReadError] = {}

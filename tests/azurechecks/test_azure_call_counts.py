@@ -15,15 +15,23 @@ ALIASES = "/providers/Microsoft.Subscription/aliases"
 
 def test_reads_per_run(emu: Emulator) -> None:
     groups = ["mg-online", "mg-sandbox", "mg-corp-dev"]
-    items = [(f"r{i}.yaml", make_request(f"app-{i:02d}", managementGroup=groups[i % 3],
-                                         billingScope=EA_SCOPE if i % 2 else MCA_SCOPE)) for i in range(12)]
-    items.append(("adopt.yaml", adopt_request("adopted", PLATFORM_SUBSCRIPTION_ID,
-                                              displayName="Platform Management")))
+    items = [
+        (
+            f"r{i}.yaml",
+            make_request(f"app-{i:02d}", managementGroup=groups[i % 3], billingScope=EA_SCOPE if i % 2 else MCA_SCOPE),
+        )
+        for i in range(12)
+    ]
+    items.append(("adopt.yaml", adopt_request("adopted", PLATFORM_SUBSCRIPTION_ID, displayName="Platform Management")))
     report = run_azure_checks(items, settings_for(emu))
     assert report.passed, report.findings
     assert dict(report.usage.operations) == {
-        "tenants.list": 1, "subscriptions.list": 1, "subscriptions.list_locations": 1,
-        "management_groups.get": 3, "alias.get": 13, "subscription_policy.get_policy_for_tenant": 1,
+        "tenants.list": 1,
+        "subscriptions.list": 1,
+        "subscriptions.list_locations": 1,
+        "management_groups.get": 3,
+        "alias.get": 13,
+        "subscription_policy.get_policy_for_tenant": 1,
         "billing_account.get_policy": 2,
     }
     stats = emu.stats
@@ -47,8 +55,10 @@ def test_a_paged_subscription_list_is_still_one_read() -> None:
 
 
 def test_adoption_only_batch_skips_policy_reads(emu: Emulator) -> None:
-    report = run_azure_checks([("a.yaml", adopt_request("adopted", PLATFORM_SUBSCRIPTION_ID,
-                                                        displayName="Platform Management"))], settings_for(emu))
+    report = run_azure_checks(
+        [("a.yaml", adopt_request("adopted", PLATFORM_SUBSCRIPTION_ID, displayName="Platform Management"))],
+        settings_for(emu),
+    )
     assert report.passed
     assert "subscription_policy.get_policy_for_tenant" not in report.usage.operations
     assert "billing_account.get_policy" not in report.usage.operations

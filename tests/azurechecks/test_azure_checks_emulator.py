@@ -40,8 +40,9 @@ def test_alias_taken_with_another_display_name_is_a_conflict(emu: Emulator) -> N
 
 
 def test_own_alias_is_already_vended(emu: Emulator) -> None:
-    report = check(emu, make_request("platform-management", displayName="Platform Management",
-                                     managementGroup="mg-platform"))
+    report = check(
+        emu, make_request("platform-management", displayName="Platform Management", managementGroup="mg-platform")
+    )
     assert report.passed
     assert report.results[0].status == "already-vended"
     assert "already vended" in report.results[0].notes[0]
@@ -73,14 +74,12 @@ def test_bad_location(emu: Emulator) -> None:
 
 
 def test_adopting_an_enabled_subscription_passes(emu: Emulator) -> None:
-    report = check(emu, adopt_request("platform-adopted", PLATFORM_SUBSCRIPTION_ID,
-                                      displayName="Platform Management"))
+    report = check(emu, adopt_request("platform-adopted", PLATFORM_SUBSCRIPTION_ID, displayName="Platform Management"))
     assert report.passed, report.findings
 
 
 def test_adopting_a_disabled_subscription_fails(emu: Emulator) -> None:
-    finding = only_finding(check(emu, adopt_request("legacy-app", LEGACY_SUBSCRIPTION_ID,
-                                                    displayName="Legacy App")))
+    finding = only_finding(check(emu, adopt_request("legacy-app", LEGACY_SUBSCRIPTION_ID, displayName="Legacy App")))
     assert finding.field == "subscriptionId"
     assert "is Disabled" in finding.message
 
@@ -101,8 +100,11 @@ def test_adoption_bound_to_an_alias_of_another_subscription_conflicts(emu: Emula
 
 def test_tenant_blocking_subscriptions_refuses_creation_not_adoption(emu: Emulator) -> None:
     emu.state.tenant_policy.block_subscriptions_into_tenant = True
-    report = check(emu, make_request("app-one"), adopt_request("platform-adopted", PLATFORM_SUBSCRIPTION_ID,
-                                                               displayName="Platform Management"))
+    report = check(
+        emu,
+        make_request("app-one"),
+        adopt_request("platform-adopted", PLATFORM_SUBSCRIPTION_ID, displayName="Platform Management"),
+    )
     assert [r.status for r in report.results] == ["refused", "ok"]
     assert "blockSubscriptionsIntoTenant" in report.findings[0].message
 
@@ -115,18 +117,23 @@ def test_unknown_billing_account_policy_is_skipped_with_a_note(emu: Emulator) ->
 
 
 def test_every_finding_of_a_batch_is_reported(emu: Emulator) -> None:
-    report = check(emu, make_request("app-one", managementGroup="mg-nope", location="mars"),
-                   make_request("platform-management", displayName="Other"),
-                   make_request("app-three", billingScope=MCA_SCOPE))
+    report = check(
+        emu,
+        make_request("app-one", managementGroup="mg-nope", location="mars"),
+        make_request("platform-management", displayName="Other"),
+        make_request("app-three", billingScope=MCA_SCOPE),
+    )
     fields = {(f.file, f.field) for f in report.findings}
-    assert fields == {("requests/app-one.yaml", "managementGroup"), ("requests/app-one.yaml", "location"),
-                      ("requests/platform-management.yaml", "name")}
+    assert fields == {
+        ("requests/app-one.yaml", "managementGroup"),
+        ("requests/app-one.yaml", "location"),
+        ("requests/platform-management.yaml", "name"),
+    }
     assert [r.status for r in report.results] == ["refused", "refused", "ok"]
 
 
 def test_the_cli_runner_resolves_settings_and_groups_findings_by_file(emu: Emulator) -> None:
     run = azure_runner(emu.endpoint, str(emu.ca_bundle), {})
-    findings = run([("ok.yaml", make_request("app-one")),
-                    ("bad.yaml", make_request("app-two", location="atlantis"))])
+    findings = run([("ok.yaml", make_request("app-one")), ("bad.yaml", make_request("app-two", location="atlantis"))])
     assert findings["ok.yaml"] == []
     assert [f.field for f in findings["bad.yaml"]] == ["location"]

@@ -15,12 +15,14 @@ MPA_SCOPE = "/providers/Microsoft.Billing/billingAccounts/partner-1/customers/cu
 MCA_SCOPE = "/providers/Microsoft.Billing/billingAccounts/acct:1_2019_05_31/billingProfiles/bp/invoiceSections/is"
 
 
-
-@pytest.mark.parametrize(("scope", "role"), [
-    (EA_SCOPE, "Enrollment account subscription creator"),
-    (MCA_SCOPE, "Azure subscription creator"),
-    (MPA_SCOPE, "Admin agent"),
-])
+@pytest.mark.parametrize(
+    ("scope", "role"),
+    [
+        (EA_SCOPE, "Enrollment account subscription creator"),
+        (MCA_SCOPE, "Azure subscription creator"),
+        (MPA_SCOPE, "Admin agent"),
+    ],
+)
 def test_user_not_authorized_names_the_missing_billing_role(scope: str, role: str) -> None:
     reader = FakeReader()
     reader.aliases["app-one"] = AzureReadError("alias.get", 403, "UserNotAuthorized", "not allowed")
@@ -33,8 +35,9 @@ def test_user_not_authorized_names_the_missing_billing_role(scope: str, role: st
 def test_a_failed_alias_read_refuses_only_that_request() -> None:
     reader = FakeReader()
     reader.aliases["app-one"] = AzureReadError("alias.get", 503, "ServiceUnavailable", "busy")
-    report = check_requests([("a.yaml", make_request("app-one")), ("b.yaml", make_request("app-two"))],
-                            reader, SETTINGS)
+    report = check_requests(
+        [("a.yaml", make_request("app-one")), ("b.yaml", make_request("app-two"))], reader, SETTINGS
+    )
     assert [r.status for r in report.results] == ["refused", "ok"]
     assert "re-run" in report.findings[0].message
 
@@ -94,8 +97,9 @@ def test_alias_on_another_billing_scope_is_a_conflict_even_in_trunk() -> None:
 def test_adoption_needs_an_enabled_subscription(state: str) -> None:
     reader = FakeReader()
     reader.subscriptions.append(SubscriptionInfo("00000000-0000-0000-0000-0000000000cc", "Old", state))
-    report = check_requests([("a.yaml", adopt_request("old", "00000000-0000-0000-0000-0000000000cc",
-                                                      displayName="Old"))], reader, SETTINGS)
+    report = check_requests(
+        [("a.yaml", adopt_request("old", "00000000-0000-0000-0000-0000000000cc", displayName="Old"))], reader, SETTINGS
+    )
     [finding] = report.findings
     assert f"is {state}" in finding.message
 

@@ -21,8 +21,7 @@ GROUPS = ("mg-platform", "mg-corp-dev", "mg-corp-prod", "mg-online", "mg-sandbox
 
 
 def batch(count: int) -> list[tuple[str, Any]]:
-    return [(f"r{i}.yaml", make_request(f"app-{i:03d}", managementGroup=GROUPS[i % len(GROUPS)]))
-            for i in range(count)]
+    return [(f"r{i}.yaml", make_request(f"app-{i:03d}", managementGroup=GROUPS[i % len(GROUPS)])) for i in range(count)]
 
 
 def test_a_429_storm_is_ridden_out_with_retry_after() -> None:
@@ -95,8 +94,7 @@ def test_untrusted_certificate_points_at_the_ca_bundle(emu: Emulator) -> None:
     assert "--ca-bundle" in caught.value.message
 
 
-def _answer_alias_with(monkeypatch: pytest.MonkeyPatch, emu: Emulator, status: int, code: str,
-                       message: str) -> None:
+def _answer_alias_with(monkeypatch: pytest.MonkeyPatch, emu: Emulator, status: int, code: str, message: str) -> None:
     """Make alias reads answer an error the emulator does not model for reads."""
     original = emu.app.respond
 
@@ -108,14 +106,23 @@ def _answer_alias_with(monkeypatch: pytest.MonkeyPatch, emu: Emulator, status: i
     monkeypatch.setattr(emu.app, "respond", respond)
 
 
-@pytest.mark.parametrize(("scope", "role"), [
-    ("/providers/Microsoft.Billing/billingAccounts/1234567/enrollmentAccounts/1111111", "Enrollment account"),
-    (MCA_SCOPE.replace("is1", "is9"), "Azure subscription creator"),
-])
-def test_user_not_authorized_names_the_billing_role(monkeypatch: pytest.MonkeyPatch, emu: Emulator, scope: str,
-                                                   role: str) -> None:
-    _answer_alias_with(monkeypatch, emu, 401, "UserNotAuthorized",
-                       "User is not authorized to create subscriptions on this enrollment account.")
+@pytest.mark.parametrize(
+    ("scope", "role"),
+    [
+        ("/providers/Microsoft.Billing/billingAccounts/1234567/enrollmentAccounts/1111111", "Enrollment account"),
+        (MCA_SCOPE.replace("is1", "is9"), "Azure subscription creator"),
+    ],
+)
+def test_user_not_authorized_names_the_billing_role(
+    monkeypatch: pytest.MonkeyPatch, emu: Emulator, scope: str, role: str
+) -> None:
+    _answer_alias_with(
+        monkeypatch,
+        emu,
+        401,
+        "UserNotAuthorized",
+        "User is not authorized to create subscriptions on this enrollment account.",
+    )
     report = run_azure_checks([("r.yaml", make_request("app-one", billingScope=scope))], settings_for(emu))
     [finding] = report.findings
     assert finding.field == "billingScope"

@@ -65,8 +65,9 @@ def test_endpoint_must_be_https_without_path(endpoint: str) -> None:
         settings_from_env({}, endpoint, None)
 
 
-@pytest.mark.parametrize("endpoint", ["https://127.0.0.1:9443", "https://127.8.9.10", "https://localhost:1",
-                                      "https://[::1]:8443"])
+@pytest.mark.parametrize(
+    "endpoint", ["https://127.0.0.1:9443", "https://127.8.9.10", "https://localhost:1", "https://[::1]:8443"]
+)
 def test_loopback_endpoint_uses_the_static_test_token(endpoint: str) -> None:
     settings = settings_from_env({"AZURE_TENANT_ID": "ignored-for-the-emulator"}, endpoint, None)
     assert settings.credential == "static-test"
@@ -91,12 +92,15 @@ def test_partial_pipelines_environment_falls_back_to_default() -> None:
     assert isinstance(build_credential(settings), DefaultAzureCredential)
 
 
-@pytest.mark.parametrize(("endpoint", "authority"), [
-    ("https://management.azure.com", AzureAuthorityHosts.AZURE_PUBLIC_CLOUD),
-    ("https://management.usgovcloudapi.net", AzureAuthorityHosts.AZURE_GOVERNMENT),
-    ("https://management.chinacloudapi.cn", AzureAuthorityHosts.AZURE_CHINA),
-    ("https://management.local.azurestack.external", None),
-])
+@pytest.mark.parametrize(
+    ("endpoint", "authority"),
+    [
+        ("https://management.azure.com", AzureAuthorityHosts.AZURE_PUBLIC_CLOUD),
+        ("https://management.usgovcloudapi.net", AzureAuthorityHosts.AZURE_GOVERNMENT),
+        ("https://management.chinacloudapi.cn", AzureAuthorityHosts.AZURE_CHINA),
+        ("https://management.local.azurestack.external", None),
+    ],
+)
 def test_authority_follows_the_cloud(endpoint: str, authority: str | None) -> None:
     assert authority_for(endpoint) == authority
     assert settings_from_env({}, endpoint, None).token_scope == f"{endpoint}/.default"
@@ -109,8 +113,14 @@ def test_static_credential_refuses_a_non_loopback_endpoint() -> None:
         AzureSettings(arm_endpoint="https://management.azure.com", credential="static-test")
 
 
-@pytest.mark.parametrize("scope", ["https://management.azure.com/.default", "https://10.0.0.1:443/.default",
-                                   "https://127.0.0.1.evil.example/.default"])
+@pytest.mark.parametrize(
+    "scope",
+    [
+        "https://management.azure.com/.default",
+        "https://10.0.0.1:443/.default",
+        "https://127.0.0.1.evil.example/.default",
+    ],
+)
 def test_static_credential_never_hands_the_token_to_other_hosts(scope: str) -> None:
     credential = StaticTestCredential("https://127.0.0.1:8443")
     with pytest.raises(StaticTokenRefusedError):

@@ -23,12 +23,22 @@ REFILL = 25.0
 def make_requests(count: int) -> list[tuple[str, Request]]:
     groups = [name for name, _ in MANAGEMENT_GROUPS]
     return [
-        (f"requests/app-{index:04d}.yaml", Request.model_validate({
-            "interfaceVersion": "0.1.0", "name": f"app-{index:04d}", "displayName": f"App {index:04d}",
-            "environment": "dev", "billingScope": EA_SCOPE, "managementGroup": groups[index % len(groups)],
-            "location": "westeurope", "requestedBy": "dev@example.com",
-            "owners": [{"principalId": "11111111-2222-3333-4444-555555555555", "principalType": "Group"}],
-        }))
+        (
+            f"requests/app-{index:04d}.yaml",
+            Request.model_validate(
+                {
+                    "interfaceVersion": "0.1.0",
+                    "name": f"app-{index:04d}",
+                    "displayName": f"App {index:04d}",
+                    "environment": "dev",
+                    "billingScope": EA_SCOPE,
+                    "managementGroup": groups[index % len(groups)],
+                    "location": "westeurope",
+                    "requestedBy": "dev@example.com",
+                    "owners": [{"principalId": "11111111-2222-3333-4444-555555555555", "principalType": "Group"}],
+                }
+            ),
+        )
         for index in range(count)
     ]
 

@@ -31,16 +31,25 @@ def request(index: int) -> dict[str, object]:
     """A realistic mix: every third request is prod with a budget; most have tags, some a network."""
     prod = index % 3 == 0
     data: dict[str, object] = {
-        "interfaceVersion": INTERFACE_VERSION, "name": f"app-{index:05d}", "displayName": f"App {index} \"team\"",
-        "environment": "prod" if prod else "dev", "billingScope": EA,
-        "managementGroup": "mg-corp-prod" if prod else "mg-corp-dev", "location": "westeurope",
-        "owners": [{"principalId": OWNER, "principalType": "Group"}], "requestedBy": "alice@contoso.com",
+        "interfaceVersion": INTERFACE_VERSION,
+        "name": f"app-{index:05d}",
+        "displayName": f'App {index} "team"',
+        "environment": "prod" if prod else "dev",
+        "billingScope": EA,
+        "managementGroup": "mg-corp-prod" if prod else "mg-corp-dev",
+        "location": "westeurope",
+        "owners": [{"principalId": OWNER, "principalType": "Group"}],
+        "requestedBy": "alice@contoso.com",
         "tags": {"costCenter": str(4000 + index), "owner": "team ${x}", "note": "a: b\nc"},
         "ticket": f"CHG-{index}",
     }
     if prod:
-        data["budget"] = {"amount": 1000 + index, "timeGrain": "Monthly", "thresholds": [50, 80, 100],
-                          "contactEmails": ["finops@contoso.com"]}
+        data["budget"] = {
+            "amount": 1000 + index,
+            "timeGrain": "Monthly",
+            "thresholds": [50, 80, 100],
+            "contactEmails": ["finops@contoso.com"],
+        }
     if index % 2:
         data["network"] = {"addressSpace": [f"10.{index // 256}.{index % 256}.0/24"], "hubPeering": False}
     return data
@@ -85,11 +94,15 @@ def main() -> None:
             def run() -> None:
                 result = render_requests(paths, trunk, root / out, INTERFACE_VERSION, workers=workers)
                 assert not result.findings and len(result.written) == 3 * count + 4, result.findings[:3]
+
             return run
 
         def cli() -> None:
-            subprocess.run([vending, "render", *map(str, paths), "--trunk", str(trunk), "--out", str(root / "cli")],
-                           check=True, capture_output=True)
+            subprocess.run(
+                [vending, "render", *map(str, paths), "--trunk", str(trunk), "--out", str(root / "cli")],
+                check=True,
+                capture_output=True,
+            )
 
         timed(f"render_requests, workers={os.cpu_count()} (default)", count, in_process(None, "par"))
         if args.profile:

@@ -35,11 +35,19 @@ ENV = {k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS", "TF_BU
 
 
 def request_data(name: str, index: int) -> dict[str, Any]:
-    return {"interfaceVersion": "0.1.0", "name": name, "displayName": f"Subscription {index}", "environment": "dev",
-            "billingScope": EA, "managementGroup": "mg-corp-dev", "location": "westeurope",
-            "owners": [{"principalId": "6b1f4a3e-2c4d-4e5f-9a8b-1c2d3e4f5a6b", "principalType": "Group"}],
-            "requestedBy": "alice@contoso.com", "tags": {"costCenter": str(1000 + index)},
-            "network": {"addressSpace": [f"10.{index // 256}.{index % 256}.0/24"], "hubPeering": False}}
+    return {
+        "interfaceVersion": "0.1.0",
+        "name": name,
+        "displayName": f"Subscription {index}",
+        "environment": "dev",
+        "billingScope": EA,
+        "managementGroup": "mg-corp-dev",
+        "location": "westeurope",
+        "owners": [{"principalId": "6b1f4a3e-2c4d-4e5f-9a8b-1c2d3e4f5a6b", "principalType": "Group"}],
+        "requestedBy": "alice@contoso.com",
+        "tags": {"costCenter": str(1000 + index)},
+        "network": {"addressSpace": [f"10.{index // 256}.{index % 256}.0/24"], "hubPeering": False},
+    }
 
 
 def git(cwd: Path, *args: str) -> str:
@@ -47,8 +55,7 @@ def git(cwd: Path, *args: str) -> str:
 
 
 def vending(*args: str | Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*CLI, *(str(a) for a in args)], capture_output=True, text=True, check=False,
-                          env=env or ENV)
+    return subprocess.run([*CLI, *(str(a) for a in args)], capture_output=True, text=True, check=False, env=env or ENV)
 
 
 def write_files(root: Path, files: dict[str, str]) -> None:
@@ -86,9 +93,18 @@ def new_request_files(source: Path, data: dict[str, Any]) -> dict[str, str]:
     config = load_config(source)
     index = json.loads((source / "subscriptions/dev/index.json").read_text())
     request = Request.model_validate(data)
-    entries = {name: Entry(name, "dev", v["workload"], v.get("billingScope"), v.get("subscriptionId"),
-                           tuple(v.get("addressSpace", ())), v["deletionPolicy"])
-               for name, v in index["subscriptions"].items()}
+    entries = {
+        name: Entry(
+            name,
+            "dev",
+            v["workload"],
+            v.get("billingScope"),
+            v.get("subscriptionId"),
+            tuple(v.get("addressSpace", ())),
+            v["deletionPolicy"],
+        )
+        for name, v in index["subscriptions"].items()
+    }
     entries[request.name] = entry_of(request)
     files = dict(render_subscription(request, config, INTERFACE_VERSION).files)
     files.update(environment_files(config, EnvironmentIndex("dev", entries), INTERFACE_VERSION))
@@ -136,12 +152,20 @@ def one_request_vs_plain_git(base: Path, count: int, repetitions: int) -> None:
     times: dict[str, list[float]] = {"vending": [], "plain": [], "sparse": []}
     kinds = list(times)
     for rep in range(repetitions):
-        for kind in kinds[rep % 3:] + kinds[:rep % 3]:
+        for kind in kinds[rep % 3 :] + kinds[: rep % 3]:
             git(remote, "update-ref", "refs/heads/main", start)
             work = Path(tempfile.mkdtemp(prefix="bench-plain-", dir=base))
             if kind == "vending":
-                command = [*CLI, "submit", str(request), "--trunk", str(remote), "--as", IDENTITY,
-                           "--skip-azure-checks"]
+                command = [
+                    *CLI,
+                    "submit",
+                    str(request),
+                    "--trunk",
+                    str(remote),
+                    "--as",
+                    IDENTITY,
+                    "--skip-azure-checks",
+                ]
             else:
                 command = ["sh", str(scripts[kind]), str(remote), str(work / "t"), str(staged), "bench-new"]
             seconds, done = timed(command)
@@ -150,10 +174,14 @@ def one_request_vs_plain_git(base: Path, count: int, repetitions: int) -> None:
             shutil.rmtree(work, ignore_errors=True)
     median = {kind: statistics.median(values) for kind, values in times.items()}
     print(f"[1] one request into a {count}-subscription trunk, fresh clone, median of {repetitions}:")
-    print(f"    vending submit {median['vending']:.2f} s   plain git script {median['plain']:.2f} s   ratio "
-          f"{median['vending'] / median['plain']:.2f} (target <= 1.5)")
-    print(f"    (a plain script with a sparse checkout: {median['sparse']:.2f} s, ratio "
-          f"{median['vending'] / median['sparse']:.2f})")
+    print(
+        f"    vending submit {median['vending']:.2f} s   plain git script {median['plain']:.2f} s   ratio "
+        f"{median['vending'] / median['plain']:.2f} (target <= 1.5)"
+    )
+    print(
+        f"    (a plain script with a sparse checkout: {median['sparse']:.2f} s, ratio "
+        f"{median['vending'] / median['sparse']:.2f})"
+    )
     for kind, values in times.items():
         print(f"    all {kind} runs: {', '.join(f'{v:.2f}' for v in values)}")
 
@@ -178,31 +206,67 @@ def fresh_trunk(base: Path) -> Path:
 def batch_throughput(base: Path, count: int) -> None:
     remote = fresh_trunk(base)
     requests = write_requests(base / "requests", ((f"batch-{i:04d}", i) for i in range(count)))
-    seconds, done = timed([*CLI, "--output", "json", "submit", *map(str, requests), "--trunk", str(remote), "--as",
-                           IDENTITY, "--skip-azure-checks"])
+    seconds, done = timed(
+        [
+            *CLI,
+            "--output",
+            "json",
+            "submit",
+            *map(str, requests),
+            "--trunk",
+            str(remote),
+            "--as",
+            IDENTITY,
+            "--skip-azure-checks",
+        ]
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     landed = int(git(remote, "rev-list", "--count", "main")) - 1
-    print(f"[2] {count} requests in one submit: {seconds:.1f} s, {count / seconds:.1f} requests/s "
-          f"(target >= 50), {landed} commits landed")
+    print(
+        f"[2] {count} requests in one submit: {seconds:.1f} s, {count / seconds:.1f} requests/s "
+        f"(target >= 50), {landed} commits landed"
+    )
 
 
 def concurrent_submitters(base: Path, processes: int, per_process: int) -> None:
     remote = fresh_trunk(base)
-    batches = [write_requests(base / f"p{p}", ((f"c{p}-{r:03d}", p * per_process + r) for r in range(per_process)))
-               for p in range(processes)]
+    batches = [
+        write_requests(base / f"p{p}", ((f"c{p}-{r:03d}", p * per_process + r) for r in range(per_process)))
+        for p in range(processes)
+    ]
     start = time.perf_counter()
-    running = [subprocess.Popen([*CLI, "--output", "json", "submit", *map(str, batch), "--trunk", str(remote),
-                                 "--as", IDENTITY, "--skip-azure-checks"], stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True, env=ENV) for batch in batches]
+    running = [
+        subprocess.Popen(
+            [
+                *CLI,
+                "--output",
+                "json",
+                "submit",
+                *map(str, batch),
+                "--trunk",
+                str(remote),
+                "--as",
+                IDENTITY,
+                "--skip-azure-checks",
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=ENV,
+        )
+        for batch in batches
+    ]
     outputs = [process.communicate() for process in running]
     seconds = time.perf_counter() - start
     codes = [process.returncode for process in running]
     attempts = [json.loads(out)["attempts"] if out else None for out, _ in outputs]
     landed = int(git(remote, "rev-list", "--count", "main")) - 1
     merges = git(remote, "rev-list", "--merges", "main").split()
-    print(f"[3] {processes} concurrent submitters x {per_process}: {landed}/{processes * per_process} landed in "
-          f"{seconds:.1f} s; exit codes {codes}; attempts per process {attempts} "
-          f"(retries {sum(a - 1 for a in attempts if a)}); merges {len(merges)}")
+    print(
+        f"[3] {processes} concurrent submitters x {per_process}: {landed}/{processes * per_process} landed in "
+        f"{seconds:.1f} s; exit codes {codes}; attempts per process {attempts} "
+        f"(retries {sum(a - 1 for a in attempts if a)}); merges {len(merges)}"
+    )
 
 
 def tree_rss_kib(root_pid: int) -> int:
@@ -219,8 +283,9 @@ def tree_rss_kib(root_pid: int) -> int:
         except OSError:
             continue
         parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
-        rss[int(entry.name)] = next((int(line.split()[1]) for line in rollup.splitlines()
-                                     if line.startswith("Pss:")), 0)
+        rss[int(entry.name)] = next(
+            (int(line.split()[1]) for line in rollup.splitlines() if line.startswith("Pss:")), 0
+        )
     family, frontier = {root_pid}, [root_pid]
     while frontier:
         parent = frontier.pop()
@@ -242,20 +307,31 @@ def check_fleet(base: Path, count: int) -> None:
     print(f"[4] generated a {count}-subscription trunk in {time.perf_counter() - started:.1f} s")
     peak = [0]
     start = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "-c", MEASURED, *CLI, "check", "--trunk", str(source)],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV)
+    process = subprocess.Popen(
+        [sys.executable, "-c", MEASURED, *CLI, "check", "--trunk", str(source)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=ENV,
+    )
     sampler = threading.Thread(target=_sample, args=(process, peak), daemon=True)
     sampler.start()
     out, _ = process.communicate()
     seconds = time.perf_counter() - start
     sampler.join()
     code, largest, tail = out.split(" ", 2)
-    print(f"    check over {count} subscriptions: {seconds:.1f} s (target <= 15 s), exit {code} "
-          f"({tail.strip().splitlines()[-1] if tail.strip() else ''})")
-    print(f"    peak RSS of the largest single process (getrusage RUSAGE_CHILDREN; pool workers included as "
-          f"descendants): {int(largest) / 1024:.0f} MB (target <= 300 MB)")
-    print(f"    peak summed PSS of check and its process-pool workers (sampled from /proc): {peak[0] / 1024:.0f} MB "
-          "(target <= 300 MB)")
+    print(
+        f"    check over {count} subscriptions: {seconds:.1f} s (target <= 15 s), exit {code} "
+        f"({tail.strip().splitlines()[-1] if tail.strip() else ''})"
+    )
+    print(
+        f"    peak RSS of the largest single process (getrusage RUSAGE_CHILDREN; pool workers included as "
+        f"descendants): {int(largest) / 1024:.0f} MB (target <= 300 MB)"
+    )
+    print(
+        f"    peak summed PSS of check and its process-pool workers (sampled from /proc): {peak[0] / 1024:.0f} MB "
+        "(target <= 300 MB)"
+    )
 
 
 def _sample(process: subprocess.Popen[str], peak: list[int]) -> None:
@@ -283,8 +359,11 @@ def _steps(sizes: dict[str, int]) -> dict[str, Callable[[Path], None]]:
 def main() -> None:
     """Every step, or only those named on the command line (one, batch, concurrent, check)."""
     quick = "--quick" in sys.argv
-    sizes = {"trunk": 500, "reps": 3, "batch": 100, "procs": 4, "per": 5, "check": 1000} if quick else \
-        {"trunk": 5000, "reps": 5, "batch": 1000, "procs": 8, "per": 25, "check": 10000}
+    sizes = (
+        {"trunk": 500, "reps": 3, "batch": 100, "procs": 4, "per": 5, "check": 1000}
+        if quick
+        else {"trunk": 5000, "reps": 5, "batch": 1000, "procs": 8, "per": 25, "check": 10000}
+    )
     wanted = [arg for arg in sys.argv[1:] if not arg.startswith("--")]
     with tempfile.TemporaryDirectory(prefix="bench-trunk-") as tmp:
         for name, step in _steps(sizes).items():

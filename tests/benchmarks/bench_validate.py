@@ -41,8 +41,11 @@ CLI = [sys.executable, "-c", "from vending.cli import main; main()"]
 
 
 def git(repo: Path, *args: str) -> None:
-    subprocess.run(["git", "-C", str(repo), "-c", "user.name=bench", "-c", "user.email=bench@example.com",
-                    *args], check=True, capture_output=True)
+    subprocess.run(
+        ["git", "-C", str(repo), "-c", "user.name=bench", "-c", "user.email=bench@example.com", *args],
+        check=True,
+        capture_output=True,
+    )
 
 
 def cidr(index: int, base: int = 0) -> str:
@@ -54,9 +57,10 @@ def build_trunk(root: Path) -> Path:
     trunk = root / "trunk"
     subprocess.run([*CLI, "init", str(trunk)], check=True, capture_output=True)
     for env, workload, offset in (("dev", "DevTest", 0), ("prod", "Production", SUBSCRIPTIONS // 2)):
-        entries = {f"sub-{offset + i:05d}": {"workload": workload, "billingScope": EA,
-                                              "addressSpace": [cidr(offset + i)]}
-                   for i in range(SUBSCRIPTIONS // 2)}
+        entries = {
+            f"sub-{offset + i:05d}": {"workload": workload, "billingScope": EA, "addressSpace": [cidr(offset + i)]}
+            for i in range(SUBSCRIPTIONS // 2)
+        }
         document = {"schemaVersion": 1, "subscriptions": entries, "decommissioned": {}}
         (trunk / "subscriptions" / env / "index.json").write_text(json.dumps(document, indent=1) + "\n")
     git(trunk, "add", "-A")
@@ -70,10 +74,17 @@ def write_requests(folder: Path, count: int) -> list[str]:
     for i in range(count):
         env = "prod" if i % 2 else "dev"
         data: dict[str, Any] = {
-            "interfaceVersion": "0.1.0", "name": f"req-{i:04d}", "displayName": f"Request {i}",
-            "environment": env, "billingScope": EA, "managementGroup": f"mg-corp-{env}",
-            "location": "westeurope", "owners": [OWNER], "requestedBy": "alice@contoso.com",
-            "tags": {"costCenter": str(4000 + i)}, "network": {"addressSpace": [cidr(i, 50_000)]},
+            "interfaceVersion": "0.1.0",
+            "name": f"req-{i:04d}",
+            "displayName": f"Request {i}",
+            "environment": env,
+            "billingScope": EA,
+            "managementGroup": f"mg-corp-{env}",
+            "location": "westeurope",
+            "owners": [OWNER],
+            "requestedBy": "alice@contoso.com",
+            "tags": {"costCenter": str(4000 + i)},
+            "network": {"addressSpace": [cidr(i, 50_000)]},
         }
         if env == "prod":
             data["budget"] = BUDGET
@@ -170,8 +181,10 @@ def main() -> None:
         start = time.perf_counter()
         trunk = build_trunk(root)
         index_mb = sum(p.stat().st_size for p in trunk.glob("subscriptions/*/index.json")) / 1e6
-        print(f"trunk with {SUBSCRIPTIONS} subscriptions ({index_mb:.1f} MB of index) built in "
-              f"{time.perf_counter() - start:.1f} s")
+        print(
+            f"trunk with {SUBSCRIPTIONS} subscriptions ({index_mb:.1f} MB of index) built in "
+            f"{time.perf_counter() - start:.1f} s"
+        )
         one = write_requests(root / "one", 1)
         many = write_requests(root / "many", 1000)
         seconds, rss = best_of(run_child, [*CLI, "--version"])

@@ -212,9 +212,7 @@ def test_which_unreachable_trunk(tmp_path: Path) -> None:
     assert result.stderr.startswith(f"{missing}: cannot clone branch 'main'")
 
 
-def test_exit_code_is_returned_when_not_standalone(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_exit_code_is_returned_when_not_standalone(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     file = tmp_path / "CODEOWNERS"
     file.write_text(BAD)
     code = root.main(["codeowners", "lint", str(file)], standalone_mode=False)

@@ -153,9 +153,7 @@ def test_oversized_file_owns_nothing() -> None:
 _SEGMENT = st.text(alphabet=st.characters(exclude_characters="/", codec="utf-8"), min_size=1, max_size=12)
 _PATHS = st.lists(_SEGMENT, min_size=1, max_size=6).map("/".join)
 
-_VARIED = parse_codeowners(
-    "* @a\n*.js @b\n/apps/ @c\ndocs/* @d\n**/logs @e\ninfra/**/main.tf @f\nv?.tf @g\n/none\n"
-)
+_VARIED = parse_codeowners("* @a\n*.js @b\n/apps/ @c\ndocs/* @d\n**/logs @e\ninfra/**/main.tf @f\nv?.tf @g\n/none\n")
 
 
 @given(_PATHS)

@@ -22,8 +22,14 @@ def test_packaged_demo_requests_are_the_examples() -> None:
 
 def test_demo_runs_end_to_end_and_cleans_up(tmp_path: Path) -> None:
     env = {**os.environ, "TMPDIR": str(tmp_path), "COLUMNS": "120"}
-    result = subprocess.run([sys.executable, "-c", "from vending.cli import main; main()", "demo"],
-                            capture_output=True, text=True, env=env, timeout=180, check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", "from vending.cli import main; main()", "demo"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=180,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "Azure pre-flight checks" in out
@@ -44,9 +50,13 @@ def test_demo_keep_directory(tmp_path: Path) -> None:
     with pytest.raises(SystemExit) as exit_info:
         main(["demo", "--keep", str(keep)])
     assert exit_info.value.code == 0
-    log = subprocess.run(["git", "-C", str(keep / "trunk.git"), "log", "--format=%s"], capture_output=True,
-                         text=True, check=True).stdout.splitlines()
+    log = subprocess.run(
+        ["git", "-C", str(keep / "trunk.git"), "log", "--format=%s"], capture_output=True, text=True, check=True
+    ).stdout.splitlines()
     assert log[:3] == ["Vend payments-prod in prod", "Vend platform-management in dev", "Vend app-dev in dev"]
     assert threading.active_count() <= before, "the emulator's threads were left running"
-    assert not any(p.name.startswith("vending-submit-") for p in Path(tempfile.gettempdir()).iterdir()
-                   if p.stat().st_mtime > keep.stat().st_mtime)
+    assert not any(
+        p.name.startswith("vending-submit-")
+        for p in Path(tempfile.gettempdir()).iterdir()
+        if p.stat().st_mtime > keep.stat().st_mtime
+    )

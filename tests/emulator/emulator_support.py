@@ -56,9 +56,7 @@ class Http:
         if token is not None:
             self.session.headers["Authorization"] = f"Bearer {token}"
 
-    def call(
-        self, method: str, path: str, api_version: str | None = None, **kwargs: Any
-    ) -> requests.Response:
+    def call(self, method: str, path: str, api_version: str | None = None, **kwargs: Any) -> requests.Response:
         params = dict(kwargs.pop("params", {}))
         if api_version is not None:
             params["api-version"] = api_version

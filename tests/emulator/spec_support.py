@@ -150,9 +150,7 @@ class SchemaBuilder:
             return node
         if "$ref" in node:
             return self._follow(node["$ref"], base, stack)
-        converted = {
-            key: self.build(value, base, stack) for key, value in node.items() if not key.startswith("x-")
-        }
+        converted = {key: self.build(value, base, stack) for key, value in node.items() if not key.startswith("x-")}
         if node.get("x-ms-enum", {}).get("modelAsString"):
             converted.pop("enum", None)
         if node.get("x-nullable") and isinstance(converted.get("type"), str):

@@ -40,9 +40,7 @@ def test_info_file_sdk_call_and_sigterm(tmp_path: Path) -> None:
         assert set(info) == {"endpoint", "ca_bundle"}
         assert info["endpoint"].startswith("https://127.0.0.1:")
         assert Path(info["ca_bundle"]).is_absolute()
-        client = SubscriptionClient(
-            StaticCredential(), base_url=info["endpoint"], connection_verify=info["ca_bundle"]
-        )
+        client = SubscriptionClient(StaticCredential(), base_url=info["endpoint"], connection_verify=info["ca_bundle"])
         assert [tenant.tenant_id for tenant in client.tenants.list()] == [TENANT_ID]
         client.close()
     finally:
@@ -68,21 +66,15 @@ def test_state_file_is_served(tmp_path: Path) -> None:
     state_file = tmp_path / "state.json"
     document = {
         "base": "empty",
-        "subscriptions": [
-            {"subscriptionId": "1" * 8 + "-1111-1111-1111-" + "1" * 12, "displayName": "Only One"}
-        ],
+        "subscriptions": [{"subscriptionId": "1" * 8 + "-1111-1111-1111-" + "1" * 12, "displayName": "Only One"}],
     }
     state_file.write_text(json.dumps(document), encoding="utf-8")
     info_file = tmp_path / "info.json"
-    process = start(
-        "--info-file", str(info_file), "--state", str(state_file), "--ca-dir", str(tmp_path / "ca")
-    )
+    process = start("--info-file", str(info_file), "--state", str(state_file), "--ca-dir", str(tmp_path / "ca"))
     try:
         info = wait_for(info_file, process)
         assert Path(info["ca_bundle"]) == (tmp_path / "ca" / "ca.pem").resolve()
-        client = SubscriptionClient(
-            StaticCredential(), base_url=info["endpoint"], connection_verify=info["ca_bundle"]
-        )
+        client = SubscriptionClient(StaticCredential(), base_url=info["endpoint"], connection_verify=info["ca_bundle"])
         assert [sub.display_name for sub in client.subscriptions.list()] == ["Only One"]
         client.close()
     finally:

@@ -90,9 +90,7 @@ def _all_cases() -> list[Any]:
         return [pytest.param(None, id="no-spec-dir", marks=pytest.mark.skip(reason=reason))]
     cases, missing = discover(root)
     absent = [
-        pytest.param(
-            None, id=f"absent-{entry}", marks=pytest.mark.skip(reason=f"example not in arm-spec: {entry}")
-        )
+        pytest.param(None, id=f"absent-{entry}", marks=pytest.mark.skip(reason=f"example not in arm-spec: {entry}"))
         for entry in missing
         if entry.split(":")[0] in IMPLEMENTED
     ]

@@ -141,9 +141,7 @@ def test_tags_put_patch_get(http: Http) -> None:
         "PATCH", TAGS_PATH, "2021-04-01", json={"operation": "Merge", "properties": {"tags": {"b": "2"}}}
     )
     assert merged.json()["properties"]["tags"] == {"a": "1", "b": "2"}
-    http.call(
-        "PATCH", TAGS_PATH, "2021-04-01", json={"operation": "Delete", "properties": {"tags": {"a": "1"}}}
-    )
+    http.call("PATCH", TAGS_PATH, "2021-04-01", json={"operation": "Delete", "properties": {"tags": {"a": "1"}}})
     assert http.call("GET", TAGS_PATH, "2021-04-01").json()["properties"]["tags"] == {"b": "2"}
     bad = http.call("PUT", TAGS_PATH, "2021-04-01", json={"properties": {"tags": {"a/b": "1"}}})
     assert (bad.status_code, error_of(bad)["code"]) == (400, "InvalidTagNameCharacters")
@@ -169,9 +167,7 @@ def test_management_group_subscription_moves(http: Http) -> None:
     assert http.call("GET", base, MGAPI).status_code == 404
     moved = http.call("PUT", base, MGAPI)
     assert moved.json()["properties"]["parent"]["id"].endswith("/mg-sandbox")
-    listed = http.call(
-        "GET", "/providers/Microsoft.Management/managementGroups/mg-sandbox/subscriptions", MGAPI
-    )
+    listed = http.call("GET", "/providers/Microsoft.Management/managementGroups/mg-sandbox/subscriptions", MGAPI)
     assert [item["name"] for item in listed.json()["value"]] == [PLATFORM_SUBSCRIPTION_ID]
     assert http.call("DELETE", base, MGAPI).status_code == 200
     assert http.call("DELETE", base, MGAPI).status_code == 204

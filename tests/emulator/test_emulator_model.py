@@ -169,7 +169,5 @@ def test_method_not_allowed_and_bad_json() -> None:
     auth = {"Authorization": "Bearer t"}
     wrong = app.respond("DELETE", "/tenants?api-version=2016-06-01", auth, b"")
     assert wrong is not None and wrong.status == 405
-    bad = app.respond(
-        "PUT", "/providers/Microsoft.Subscription/aliases/a?api-version=2021-10-01", auth, b"{nope"
-    )
+    bad = app.respond("PUT", "/providers/Microsoft.Subscription/aliases/a?api-version=2021-10-01", auth, b"{nope")
     assert bad is not None and (bad.status, bad.body["error"]["code"]) == (400, "InvalidRequestContent")

@@ -123,9 +123,7 @@ def test_alias_re_put_returns_stored_resource(emu: Emulator) -> None:
 
 
 def test_alias_create_rejects_missing_display_name(emu: Emulator) -> None:
-    body = PutAliasRequest(
-        properties=PutAliasRequestProperties(workload="Production", billing_scope=EA_SCOPE)
-    )
+    body = PutAliasRequest(properties=PutAliasRequestProperties(workload="Production", billing_scope=EA_SCOPE))
     with pytest.raises(HttpResponseError) as caught:
         subscription_client(emu).alias.begin_create("bad", body, polling_interval=0)
     assert caught.value.status_code == 400
@@ -146,8 +144,7 @@ def test_alias_delete_keeps_subscription(emu: Emulator) -> None:
 def test_cancel_rename_enable(emu: Emulator) -> None:
     client = subscription_client(emu)
     assert (
-        client.subscription.rename(PLATFORM_SUBSCRIPTION_ID, SubscriptionName(subscription_name="Platform"))
-        is not None
+        client.subscription.rename(PLATFORM_SUBSCRIPTION_ID, SubscriptionName(subscription_name="Platform")) is not None
     )
     assert client.subscriptions.get(PLATFORM_SUBSCRIPTION_ID).display_name == "Platform"
     cancelled = client.subscription.cancel(PLATFORM_SUBSCRIPTION_ID)
@@ -189,9 +186,7 @@ def test_tenant_and_billing_account_policies(emu: Emulator) -> None:
     assert policy.block_subscriptions_into_tenant is False
     principal = "e879cf0f-2b4d-5431-109a-f72fc9868693"
     changed = client.subscription_policy.add_update_policy_for_tenant(
-        PutTenantPolicyRequestProperties(
-            block_subscriptions_into_tenant=True, exempted_principals=[principal]
-        )
+        PutTenantPolicyRequestProperties(block_subscriptions_into_tenant=True, exempted_principals=[principal])
     )
     assert present(changed.properties).block_subscriptions_into_tenant is True
     listed = list(client.subscription_policy.list_policy_for_tenant())

@@ -206,8 +206,6 @@ def argument_problems(arguments: Mapping[str, Any], variables: Mapping[str, Mapp
             problems.append(f"{name}: null given for a non-nullable variable")
         elif not value_matches_type(value, spec["type"] or "any"):
             problems.append(f"{name}: {json.dumps(value)[:80]} does not fit type {spec['type']}")
-    missing = sorted(
-        name for name, spec in variables.items() if spec["required"] and arguments.get(name) is None
-    )
+    missing = sorted(name for name, spec in variables.items() if spec["required"] and arguments.get(name) is None)
     problems.extend(f"{name}: required variable not given" for name in missing)
     return problems

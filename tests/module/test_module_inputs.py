@@ -73,9 +73,7 @@ class Scratch:
             f"-var-file={var_file}",
         ]
         out = f"-out=case{self.runs}.plan"
-        return subprocess.run(
-            [*command, out], cwd=self.directory, capture_output=True, text=True, env=ENV, check=False
-        )
+        return subprocess.run([*command, out], cwd=self.directory, capture_output=True, text=True, env=ENV, check=False)
 
     def values(self, inputs: dict[str, Any]) -> dict[str, Any]:
         result = self.plan(inputs)
@@ -104,9 +102,7 @@ def scratch(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scratch]:
     for name in ("variables.tf", "locals.tf"):
         shutil.copy(module_dir(REPO) / name, directory / name)
     exposed = ", ".join(f"{name} = local.{name}" for name in LOCALS)
-    (directory / "outputs.tf").write_text(
-        f'output "locals" {{\n  value = {{ {exposed} }}\n}}\n', encoding="utf-8"
-    )
+    (directory / "outputs.tf").write_text(f'output "locals" {{\n  value = {{ {exposed} }}\n}}\n', encoding="utf-8")
     subprocess.run(
         [terraform, "init", "-input=false", "-no-color"],
         cwd=directory,
@@ -226,18 +222,14 @@ BAD_INPUTS: list[tuple[str, Any, str]] = [
 @pytest.mark.parametrize(
     ("name", "value", "message"), BAD_INPUTS, ids=[f"{n}-{i}" for i, (n, _, _) in enumerate(BAD_INPUTS)]
 )
-def test_bad_input_fails_the_plan_with_its_rule(
-    scratch: Scratch, name: str, value: Any, message: str
-) -> None:
+def test_bad_input_fails_the_plan_with_its_rule(scratch: Scratch, name: str, value: Any, message: str) -> None:
     error = scratch.error({**base_inputs(), name: value})
     assert "Invalid value for variable" in error
     assert message in error
     assert f"var.{name}" in error
 
 
-@pytest.mark.parametrize(
-    "missing", ["subscription_alias_name", "owners", "requested_by", "subscription_workload"]
-)
+@pytest.mark.parametrize("missing", ["subscription_alias_name", "owners", "requested_by", "subscription_workload"])
 def test_missing_required_input_fails_the_plan(scratch: Scratch, missing: str) -> None:
     inputs = base_inputs()
     del inputs[missing]
@@ -318,10 +310,7 @@ def test_roles_are_split_into_definition_ids_and_names_to_look_up(scratch: Scrat
         "role_name": "Reader",
     }
     assert extra[f"role/{READER}/{contributor.lower()}"]["role_definition"] == contributor.lower()
-    assert (
-        extra[f"role/{READER}/{custom_id.lower()}"]["role_definition"]
-        == "abababab-1111-2222-3333-444455556666"
-    )
+    assert extra[f"role/{READER}/{custom_id.lower()}"]["role_definition"] == "abababab-1111-2222-3333-444455556666"
     assert values["role_name_filters"] == {
         "Reader": "roleName eq 'Reader'",
         "O'Brien's Role": "roleName eq 'O''Brien''s Role'",

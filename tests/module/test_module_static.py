@@ -41,8 +41,7 @@ CONTRACT_INPUTS: dict[str, tuple[str, bool]] = {
     ),
     "tags": ("map(string)", False),
     "budget": (
-        "object({amount = number, time_grain = string, thresholds = list(number),"
-        " contact_emails = list(string)})",
+        "object({amount = number, time_grain = string, thresholds = list(number), contact_emails = list(string)})",
         False,
     ),
     "network": ("object({address_space = list(string), hub_peering = bool})", False),

@@ -86,9 +86,7 @@ def missing_flags(group: click.Group, flags: dict[str, set[str]]) -> list[str]:
         if command is None:
             problems.append(f"`vending {command_name}` is not registered on vending.cli.cli")
             continue
-        problems += [
-            f"`vending {command_name}`: no option {flag}" for flag in sorted(used - click_options(command))
-        ]
+        problems += [f"`vending {command_name}`: no option {flag}" for flag in sorted(used - click_options(command))]
     return problems
 
 

@@ -114,9 +114,7 @@ def test_any_finding_makes_one_reversible_command_per_host(field: str, message: 
 
 
 def test_guarded_json_parses_back_and_carries_no_azure_devops_command() -> None:
-    document = {
-        "results": [{"name": HOSTILE, "errors": [{"message": "##[error]spoof ##vso[task.complete]"}]}]
-    }
+    document = {"results": [{"name": HOSTILE, "errors": [{"message": "##[error]spoof ##vso[task.complete]"}]}]}
     for indent in (2, None):
         text = guard_json(document, Host.AZURE_DEVOPS, indent=indent)
         assert "##" not in text

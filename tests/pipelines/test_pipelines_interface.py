@@ -228,9 +228,7 @@ def _scripts() -> list[str]:
     workflow_runs = [
         step["run"] for job in load_yaml(WORKFLOW)["jobs"].values() for step in job["steps"] if "run" in step
     ]
-    caller_runs = [
-        step["run"] for job in load_yaml(GITHUB_CALLER)["jobs"].values() for step in job.get("steps", [])
-    ]
+    caller_runs = [step["run"] for job in load_yaml(GITHUB_CALLER)["jobs"].values() for step in job.get("steps", [])]
     ado_scripts = [step["bash"] for step in _ado_steps() if "bash" in step]
     return action_runs + workflow_runs + caller_runs + ado_scripts
 

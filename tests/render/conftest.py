@@ -6,8 +6,12 @@ import pytest
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--update-goldens", action="store_true", default=False,
-                     help="Rewrite tests/render/golden/*/expected from the current renderer (review the diff).")
+    parser.addoption(
+        "--update-goldens",
+        action="store_true",
+        default=False,
+        help="Rewrite tests/render/golden/*/expected from the current renderer (review the diff).",
+    )
 
 
 @pytest.fixture

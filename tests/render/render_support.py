@@ -28,11 +28,70 @@ BILLING_EA = "/providers/Microsoft.Billing/billingAccounts/1234567/enrollmentAcc
 OWNER = "6b1f4a3e-2c4d-4e5f-9a8b-1c2d3e4f5a6b"
 # Strings that mean something to HCL, YAML, shells or editors; free text must survive all of them.
 NASTY = [
-    '"', "\\", "\\\"", "${", "%{", "$${", "%%{", "${var.x}", "%{ if true }x%{ endif }", "}", "{", "\n",
-    "\r\n", "\t", "\u2028", "\u2029", "\x85", "#", "//", "/*", "*/", "<<EOT\n", "EOT", "- ", ": ", "&a",
-    "*a", "!tag", "|", ">", "'", "@", "`", "  ", "no", "yes", "on", "off", "true", "null", "~", "0x1F",
-    "0o17", "1e3", "1_000", ".inf", ".NaN", "=", "<<", "---", "...", "?", "%", "\ufeff", "\x00", "\x1b",
-    "é", "日本", "🙂", "\u200b", "\\u0024{", "\\n", "0123", "2001-12-14",
+    '"',
+    "\\",
+    '\\"',
+    "${",
+    "%{",
+    "$${",
+    "%%{",
+    "${var.x}",
+    "%{ if true }x%{ endif }",
+    "}",
+    "{",
+    "\n",
+    "\r\n",
+    "\t",
+    "\u2028",
+    "\u2029",
+    "\x85",
+    "#",
+    "//",
+    "/*",
+    "*/",
+    "<<EOT\n",
+    "EOT",
+    "- ",
+    ": ",
+    "&a",
+    "*a",
+    "!tag",
+    "|",
+    ">",
+    "'",
+    "@",
+    "`",
+    "  ",
+    "no",
+    "yes",
+    "on",
+    "off",
+    "true",
+    "null",
+    "~",
+    "0x1F",
+    "0o17",
+    "1e3",
+    "1_000",
+    ".inf",
+    ".NaN",
+    "=",
+    "<<",
+    "---",
+    "...",
+    "?",
+    "%",
+    "\ufeff",
+    "\x00",
+    "\x1b",
+    "é",
+    "日本",
+    "🙂",
+    "\u200b",
+    "\\u0024{",
+    "\\n",
+    "0123",
+    "2001-12-14",
 ]
 
 
@@ -100,8 +159,7 @@ def run_cli(*args: str | os.PathLike[str]) -> int:
 
 def read_tree(root: Path) -> dict[str, bytes]:
     """Every file under ``root`` by its POSIX relative path."""
-    return {path.relative_to(root).as_posix(): path.read_bytes()
-            for path in sorted(root.rglob("*")) if path.is_file()}
+    return {path.relative_to(root).as_posix(): path.read_bytes() for path in sorted(root.rglob("*")) if path.is_file()}
 
 
 def golden_cases() -> list[Path]:
@@ -111,11 +169,19 @@ def golden_cases() -> list[Path]:
 FLEET = [
     request_data("app-dev", "dev", tags={"team": "app", "note": "a: b\n- c"}),
     request_data("web-dev", "dev", network={"addressSpace": ["10.1.0.0/24"], "hubPeering": False}),
-    request_data("platform-management", "dev", billingScope=None,
-                 subscriptionId="00000000-0000-0000-0000-0000000000aa", managementGroup="mg-platform"),
-    request_data("payments-prod", "prod", managementGroup="mg-corp-prod",
-                 budget={"amount": 100, "timeGrain": "Monthly", "thresholds": [80],
-                         "contactEmails": ["finops@contoso.com"]}),
+    request_data(
+        "platform-management",
+        "dev",
+        billingScope=None,
+        subscriptionId="00000000-0000-0000-0000-0000000000aa",
+        managementGroup="mg-platform",
+    ),
+    request_data(
+        "payments-prod",
+        "prod",
+        managementGroup="mg-corp-prod",
+        budget={"amount": 100, "timeGrain": "Monthly", "thresholds": [80], "contactEmails": ["finops@contoso.com"]},
+    ),
 ]
 
 
@@ -126,14 +192,12 @@ def vended_trunk(tmp_path: Path, overrides: dict[str, Any] | None = None) -> Pat
     assert run_cli("init", trunk) == 0
     if overrides:
         make_trunk(trunk, overrides)
-    paths = [write_request(tmp_path / "requests", {k: v for k, v in data.items() if v is not None})
-             for data in FLEET]
+    paths = [write_request(tmp_path / "requests", {k: v for k, v in data.items() if v is not None}) for data in FLEET]
     assert run_cli("render", *paths, "--trunk", trunk, "--out", trunk) == 0
     return trunk
 
 
 def kustomize(kubectl: str, directory: Path) -> list[dict[str, Any]]:
-    result = subprocess.run([kubectl, "kustomize", str(directory)], capture_output=True, text=True,
-                            check=False)
+    result = subprocess.run([kubectl, "kustomize", str(directory)], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
     return [doc for doc in yaml.safe_load_all(result.stdout) if doc]

@@ -29,8 +29,12 @@ METADATA_KEYS = {"name", "namespace", "labels", "annotations"}
 CONFIG_VARIANTS: dict[str, dict[str, Any]] = {
     "default": {},
     "trunk-delivery": {"flux": {"delivery": "trunk", "workloadIdentity": False}},
-    "azurerm": {"state": {"backend": "azurerm", "azurerm": {"resourceGroup": "rg-state", "storageAccount": "stvending",
-                                                           "container": "tfstate"}}},
+    "azurerm": {
+        "state": {
+            "backend": "azurerm",
+            "azurerm": {"resourceGroup": "rg-state", "storageAccount": "stvending", "container": "tfstate"},
+        }
+    },
     "scp-module-url": {"module": {"url": "git@github.com:example/vending.git", "ref": "v1.2.3"}},
 }
 
@@ -59,8 +63,11 @@ def strict(schema: Any) -> Any:
     if not isinstance(schema, dict):
         return schema
     result = {key: strict(value) for key, value in schema.items()}
-    if ("properties" in schema and "additionalProperties" not in schema
-            and not schema.get("x-kubernetes-preserve-unknown-fields")):
+    if (
+        "properties" in schema
+        and "additionalProperties" not in schema
+        and not schema.get("x-kubernetes-preserve-unknown-fields")
+    ):
         result["additionalProperties"] = False
     return result
 
@@ -83,8 +90,9 @@ def crd_problems(directory: Path, document: dict[str, Any]) -> list[str]:
     validator = _validators(directory).get((document["apiVersion"], document["kind"]))
     if validator is None:
         return [f"no served CRD version for {document['apiVersion']} {document['kind']}"]
-    problems = [f"{'.'.join(map(str, e.absolute_path)) or '(root)'}: {e.message}"
-                for e in validator.iter_errors(document)]
+    problems = [
+        f"{'.'.join(map(str, e.absolute_path)) or '(root)'}: {e.message}" for e in validator.iter_errors(document)
+    ]
     metadata = document.get("metadata", {})
     problems += [f"metadata.{key}: not an ObjectMeta field" for key in set(metadata) - METADATA_KEYS]
     for key in ("labels", "annotations"):
@@ -96,11 +104,14 @@ def crd_problems(directory: Path, document: dict[str, Any]) -> list[str]:
 def _fleet(config: TrunkConfig) -> Iterator[tuple[str, dict[str, Any]]]:
     requests = [
         request_data("app-dev", "dev", tags={"a": "no", "b": "0o17"}),
-        request_data("payments-prod", "prod", managementGroup="mg-corp-prod",
-                     budget={"amount": 10, "timeGrain": "Annually", "thresholds": [50, 100],
-                             "contactEmails": ["f@contoso.com"]},
-                     network={"addressSpace": ["10.2.0.0/24"], "hubPeering": False},
-                     roleAssignments=[{"principalId": "3f2504e0-4f89-41d3-9a0c-0305e82c3301", "role": "Reader"}]),
+        request_data(
+            "payments-prod",
+            "prod",
+            managementGroup="mg-corp-prod",
+            budget={"amount": 10, "timeGrain": "Annually", "thresholds": [50, 100], "contactEmails": ["f@contoso.com"]},
+            network={"addressSpace": ["10.2.0.0/24"], "hubPeering": False},
+            roleAssignments=[{"principalId": "3f2504e0-4f89-41d3-9a0c-0305e82c3301", "role": "Reader"}],
+        ),
     ]
     for data in requests:
         rendered = render_subscription(Request.model_validate(data), config, INTERFACE_VERSION)
@@ -163,13 +174,16 @@ def test_upstream_check_rejects_a_bad_enum_and_missing_required(crds: Path) -> N
     assert any("'kind' is a required property" in p for p in problems)
 
 
-@pytest.mark.parametrize(("pointer", "value", "expected"), [
-    (("spec", "unknownField"), 1, "Additional properties are not allowed ('unknownField'"),
-    (("spec", "interval"), "10 minutes", "spec.interval"),
-    (("spec", "retryInterval"), "1d", "spec.retryInterval"),
-    (("spec", "approvePlan"), "plan-main-12", "spec.approvePlan"),
-    (("metadata", "uid"), "x", "metadata: Additional properties"),
-])
+@pytest.mark.parametrize(
+    ("pointer", "value", "expected"),
+    [
+        (("spec", "unknownField"), 1, "Additional properties are not allowed ('unknownField'"),
+        (("spec", "interval"), "10 minutes", "spec.interval"),
+        (("spec", "retryInterval"), "1d", "spec.retryInterval"),
+        (("spec", "approvePlan"), "plan-main-12", "spec.approvePlan"),
+        (("metadata", "uid"), "x", "metadata: Additional properties"),
+    ],
+)
 def test_project_schema_rejects(pointer: tuple[str, str], value: Any, expected: str) -> None:
     document = copy.deepcopy(dict(OBJECTS[0][1]))
     document[pointer[0]][pointer[1]] = value
@@ -192,4 +206,3 @@ def test_kustomize_built_objects_match_upstream_crds(crds: Path, tmp_path: Path)
     for directory in ("subscriptions/dev", "subscriptions/prod", "clusters/main", "clusters/main/sources"):
         for document in kustomize(kubectl, trunk / directory):
             assert crd_problems(crds, document) == [], (directory, document["metadata"]["name"])
-

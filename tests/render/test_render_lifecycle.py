@@ -67,8 +67,7 @@ def test_separate_processes_with_different_hash_seeds_agree(tmp_path: Path) -> N
         out = tmp_path / f"out{seed}"
         env = {**os.environ, "PYTHONHASHSEED": seed}
         command = [sys.executable, "-c", "from vending.cli import main; main()", "render", *paths]
-        subprocess.run([*command, "--trunk", str(trunk), "--out", str(out)], check=True, env=env,
-                       capture_output=True)
+        subprocess.run([*command, "--trunk", str(trunk), "--out", str(out)], check=True, env=env, capture_output=True)
         trees.append(read_tree(out))
     assert trees[0] == trees[1] and trees[0]
 
@@ -76,8 +75,7 @@ def test_separate_processes_with_different_hash_seeds_agree(tmp_path: Path) -> N
 def test_parallel_and_sequential_batches_are_identical(tmp_path: Path) -> None:
     trunk = tmp_path / "trunk"
     make_trunk(trunk)
-    paths = [write_request(tmp_path / "requests", request_data(f"app-{i:03d}", tags={"n": str(i)}))
-             for i in range(210)]
+    paths = [write_request(tmp_path / "requests", request_data(f"app-{i:03d}", tags={"n": str(i)})) for i in range(210)]
     render_requests(paths, trunk, tmp_path / "seq", INTERFACE_VERSION, workers=1)
     render_requests(paths, trunk, tmp_path / "par", INTERFACE_VERSION, workers=2)
     assert read_tree(tmp_path / "seq") == read_tree(tmp_path / "par")
@@ -146,8 +144,7 @@ def _render_trunk(trunk: Path) -> dict[str, str]:
     for path in sorted(trunk.glob("subscriptions/*/*/request.yaml")):
         request = Request.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
         entry = read_state(trunk, config).find(request.name)
-        files.update(render_subscription(request, config, INTERFACE_VERSION,
-                                         entry.deletion if entry else None).files)
+        files.update(render_subscription(request, config, INTERFACE_VERSION, entry.deletion if entry else None).files)
     return files
 
 
@@ -201,8 +198,7 @@ def _cancels(root: Path, env: str, name: str) -> bool:
 
 
 @pytest.mark.parametrize(("env", "old", "new"), [("dev", "cancel", "retain"), ("prod", "retain", "cancel")])
-def test_recorded_deletion_policy_wins_over_a_changed_environment(tmp_path: Path, env: str, old: str,
-                                                                  new: str) -> None:
+def test_recorded_deletion_policy_wins_over_a_changed_environment(tmp_path: Path, env: str, old: str, new: str) -> None:
     trunk = vended_trunk(tmp_path)
     existing = "app-dev" if env == "dev" else "payments-prod"
     assert _cancels(trunk, env, existing) is (old == "cancel")
@@ -246,8 +242,21 @@ def test_decommission_reports_the_recorded_policy(tmp_path: Path, capsys: pytest
     _git(work, "-c", "user.name=admin", "-c", "user.email=admin@example.com", "commit", "--quiet", "-am", "flip")
     _git(work, "push", "--quiet", "origin", "HEAD:main")
     capsys.readouterr()
-    assert run_cli("--output", "json", "decommission", "app-dev", "--trunk", remote, "--as",
-                   "@example/platform-dev", "--confirm", "app-dev") == 0
+    assert (
+        run_cli(
+            "--output",
+            "json",
+            "decommission",
+            "app-dev",
+            "--trunk",
+            remote,
+            "--as",
+            "@example/platform-dev",
+            "--confirm",
+            "app-dev",
+        )
+        == 0
+    )
     report = yaml.safe_load(capsys.readouterr().out)
     assert report["deletionPolicy"] == "cancel"
     assert "Deletion policy cancel" in _git(remote, "log", "-1", "--format=%B", "main")

@@ -47,7 +47,8 @@ tag_names = _mixed(_PRINTABLE, 80).map(lambda s: _without("<>%&\\?/", s)).filter
 tag_values = st.one_of(st.just(""), _mixed(_ANY, 256))
 tags = st.dictionaries(tag_names, tag_values, max_size=6)
 local_parts = st.text(st.sampled_from("abcXYZ019.!#$%&'*+/=?^_`{|}~-"), min_size=1, max_size=30) | st.sampled_from(
-    ["${x}", "%{x}", "$${x}", "%%{x}", "o'neil", "a|b", "~", "no", "0x1F", "*a", "&a", "!x", "#x"])
+    ["${x}", "%{x}", "$${x}", "%%{x}", "o'neil", "a|b", "~", "no", "0x1F", "*a", "&a", "!x", "#x"]
+)
 
 
 def _config() -> TrunkConfig:
@@ -107,8 +108,7 @@ def _assert_hcl(text: str, inputs: dict[str, Any], request: Request) -> None:
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
 @given(display=display_names, tag_map=tags, ticket=st.none() | tickets, local=local_parts)
-def test_free_text_reads_back_exactly(display: str, tag_map: dict[str, str], ticket: str | None,
-                                      local: str) -> None:
+def test_free_text_reads_back_exactly(display: str, tag_map: dict[str, str], ticket: str | None, local: str) -> None:
     assert_reads_back(_request(display, tag_map, ticket, local))
 
 

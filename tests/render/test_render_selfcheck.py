@@ -35,14 +35,19 @@ def _render_and_check(data: dict[str, object]) -> None:
     check_rendered(rendered, request.normalized("DevTest"))
 
 
-@pytest.mark.parametrize(("broken", "data"), [
-    (_no_quote_escaping, request_data(displayName='App "core"')),
-    (_no_quote_escaping, request_data(tags={"owner": 'x" evil = "y'})),
-    (_no_template_escaping, request_data(displayName="App ${var.secret}")),
-    (_no_template_escaping, request_data(ticket="%{ if true }x%{ endif }")),
-], ids=["quote-display", "quote-tag", "interpolation", "directive"])
-def test_broken_hcl_escaping_is_a_render_bug(monkeypatch: pytest.MonkeyPatch, broken: object,
-                                             data: dict[str, object]) -> None:
+@pytest.mark.parametrize(
+    ("broken", "data"),
+    [
+        (_no_quote_escaping, request_data(displayName='App "core"')),
+        (_no_quote_escaping, request_data(tags={"owner": 'x" evil = "y'})),
+        (_no_template_escaping, request_data(displayName="App ${var.secret}")),
+        (_no_template_escaping, request_data(ticket="%{ if true }x%{ endif }")),
+    ],
+    ids=["quote-display", "quote-tag", "interpolation", "directive"],
+)
+def test_broken_hcl_escaping_is_a_render_bug(
+    monkeypatch: pytest.MonkeyPatch, broken: object, data: dict[str, object]
+) -> None:
     _render_and_check(data)
     monkeypatch.setattr(hcl, "hcl_string", broken)
     with pytest.raises(RenderBugError) as raised:
@@ -68,7 +73,8 @@ def test_vars_that_differ_from_main_tf_are_a_render_bug(monkeypatch: pytest.Monk
 
 
 def test_broken_escaping_exits_1_through_the_cli_and_writes_nothing(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     trunk, out = tmp_path / "trunk", tmp_path / "out"
     make_trunk(trunk)
     good = write_request(tmp_path / "requests", request_data("good-dev"))
@@ -79,14 +85,18 @@ def test_broken_escaping_exits_1_through_the_cli_and_writes_nothing(
     assert "bad-dev" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize(("fields", "message"), [
-    ({"displayName": "a|b"}, "displayName"),
-    ({"tags": {"a/b": "x"}}, "tags"),
-    ({"environment": "staging"}, "environment"),
-    ({"extra": 1}, "unknown key 'extra'"),
-])
-def test_bad_request_exits_2_and_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                                fields: dict[str, Any], message: str) -> None:
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"displayName": "a|b"}, "displayName"),
+        ({"tags": {"a/b": "x"}}, "tags"),
+        ({"environment": "staging"}, "environment"),
+        ({"extra": 1}, "unknown key 'extra'"),
+    ],
+)
+def test_bad_request_exits_2_and_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], fields: dict[str, Any], message: str
+) -> None:
     trunk, out = tmp_path / "trunk", tmp_path / "out"
     make_trunk(trunk)
     good = write_request(tmp_path / "requests", request_data("good-dev"))

@@ -15,13 +15,22 @@ from tooling import require_tool
 
 from vending.render.hcl import hcl_value
 
-TF_ENV = {"CHECKPOINT_DISABLE": "1", "TF_IN_AUTOMATION": "1", "PATH": "/usr/bin:/bin",
-          "TF_CLI_CONFIG_FILE": "/dev/null"}
+TF_ENV = {
+    "CHECKPOINT_DISABLE": "1",
+    "TF_IN_AUTOMATION": "1",
+    "PATH": "/usr/bin:/bin",
+    "TF_CLI_CONFIG_FILE": "/dev/null",
+}
 
 
 def _fmt_check(terraform: str, directory: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([terraform, "fmt", "-check", "-recursive", "-diff", "-no-color", str(directory)],
-                          capture_output=True, text=True, env=TF_ENV, check=False)
+    return subprocess.run(
+        [terraform, "fmt", "-check", "-recursive", "-diff", "-no-color", str(directory)],
+        capture_output=True,
+        text=True,
+        env=TF_ENV,
+        check=False,
+    )
 
 
 def test_terraform_fmt_accepts_every_golden() -> None:
@@ -39,13 +48,20 @@ def test_terraform_fmt_accepts_the_module() -> None:
 
 def test_terraform_fmt_detects_a_misformatted_file(tmp_path: Path) -> None:
     terraform = require_tool("terraform")
-    (tmp_path / "main.tf").write_text('locals {\n  a = 1\n  bb = 2\n}\n', encoding="utf-8")
+    (tmp_path / "main.tf").write_text("locals {\n  a = 1\n  bb = 2\n}\n", encoding="utf-8")
     assert _fmt_check(terraform, tmp_path).returncode == 3
 
 
 def _console(terraform: str, directory: Path, expression: str) -> Any:
-    result = subprocess.run([terraform, "console"], input=expression + "\n", cwd=directory,
-                            capture_output=True, text=True, env=TF_ENV, check=False)
+    result = subprocess.run(
+        [terraform, "console"],
+        input=expression + "\n",
+        cwd=directory,
+        capture_output=True,
+        text=True,
+        env=TF_ENV,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     line = result.stdout.strip().splitlines()[-1]
     return json.loads(json.loads(line))
@@ -54,12 +70,19 @@ def _console(terraform: str, directory: Path, expression: str) -> Any:
 def test_terraform_reads_hcl_literals_back_exactly(tmp_path: Path) -> None:
     """The real HCL parser, not python-hcl2, is the oracle for ``hcl_string``."""
     terraform = require_tool("terraform")
-    values = [*NASTY, *(a + b for a in NASTY for b in ("${", "%{", "$", "%", "\\", '"')),
-              "".join(NASTY), "$" * 5 + "{", "%" * 5 + "{", "\\" * 5 + "${"]
+    values = [
+        *NASTY,
+        *(a + b for a in NASTY for b in ("${", "%{", "$", "%", "\\", '"')),
+        "".join(NASTY),
+        "$" * 5 + "{",
+        "%" * 5 + "{",
+        "\\" * 5 + "${",
+    ]
     mapping = {f"k{i}": value for i, value in enumerate(values)}
     keys = {value: value for value in NASTY if value}
-    body = "".join(f"  {name} = {hcl_value(value, 1)}\n" for name, value in
-                   (("v", values), ("m", mapping), ("keys", keys)))
+    body = "".join(
+        f"  {name} = {hcl_value(value, 1)}\n" for name, value in (("v", values), ("m", mapping), ("keys", keys))
+    )
     text = f"locals {{\n{body}}}\n"
     (tmp_path / "main.tf").write_text(text, encoding="utf-8")
     assert _console(terraform, tmp_path, "jsonencode(local.v)") == values
@@ -78,8 +101,11 @@ def test_kubectl_kustomize_builds_every_environment_and_the_cluster(tmp_path: Pa
     assert [doc["metadata"]["name"] for doc in prod] == ["payments-prod"]
     cluster = kustomize(kubectl, trunk / "clusters" / "main")
     assert sorted((doc["kind"], doc["metadata"]["name"]) for doc in cluster) == [
-        ("GitRepository", "vending-trunk"), ("Kustomization", "subscriptions-dev"),
-        ("Kustomization", "subscriptions-prod"), ("Kustomization", "vending-trunk-sources")]
+        ("GitRepository", "vending-trunk"),
+        ("Kustomization", "subscriptions-dev"),
+        ("Kustomization", "subscriptions-prod"),
+        ("Kustomization", "vending-trunk-sources"),
+    ]
     sources = kustomize(kubectl, trunk / "clusters" / "main" / "sources")
     assert [(doc["kind"], doc["spec"]["ref"]) for doc in sources] == [("GitRepository", {"tag": "v0.1.0"})]
 

@@ -39,8 +39,12 @@ BASE_REQUEST: dict[str, Any] = {
     "owners": [{"principalId": GUID_A, "principalType": "Group"}],
     "requestedBy": "alice@contoso.com",
 }
-BUDGET: dict[str, Any] = {"amount": 100, "timeGrain": "Monthly", "thresholds": [80, 100],
-                          "contactEmails": ["finops@contoso.com"]}
+BUDGET: dict[str, Any] = {
+    "amount": 100,
+    "timeGrain": "Monthly",
+    "thresholds": [80, 100],
+    "contactEmails": ["finops@contoso.com"],
+}
 
 
 def request_data(**changes: Any) -> dict[str, Any]:
@@ -56,8 +60,13 @@ def request_data(**changes: Any) -> dict[str, Any]:
 
 def prod_request(name: str = "app-prod", **changes: Any) -> dict[str, Any]:
     """A valid prod request (prod requires a budget in a trunk made by ``vending init``)."""
-    base = {"name": name, "displayName": "App team (prod)", "environment": "prod",
-            "managementGroup": "mg-corp-prod", "budget": BUDGET}
+    base = {
+        "name": name,
+        "displayName": "App team (prod)",
+        "environment": "prod",
+        "managementGroup": "mg-corp-prod",
+        "budget": BUDGET,
+    }
     return request_data(**{**base, **changes})
 
 
@@ -140,7 +149,6 @@ def assert_rejected(data: dict[str, Any], field: str, *words: str) -> Finding:
     return matching[0]
 
 
-
 # ---- git trunks ---------------------------------------------------------------------------------
 
 
@@ -163,8 +171,12 @@ def commit_all(repo: Path, message: str) -> str:
     return head(repo)
 
 
-def index_entry(workload: str = "DevTest", billing_scope: str | None = EA_SCOPE,
-                subscription_id: str | None = None, address_space: list[str] | None = None) -> dict[str, Any]:
+def index_entry(
+    workload: str = "DevTest",
+    billing_scope: str | None = EA_SCOPE,
+    subscription_id: str | None = None,
+    address_space: list[str] | None = None,
+) -> dict[str, Any]:
     """One live subscription as the documented ``index.json`` format holds it."""
     entry: dict[str, Any] = {"workload": workload}
     if billing_scope is not None:
@@ -176,8 +188,12 @@ def index_entry(workload: str = "DevTest", billing_scope: str | None = EA_SCOPE,
     return entry
 
 
-def seed_index(trunk: Path, environment: str, subscriptions: dict[str, dict[str, Any]],
-               decommissioned: dict[str, dict[str, Any]] | None = None) -> str:
+def seed_index(
+    trunk: Path,
+    environment: str,
+    subscriptions: dict[str, dict[str, Any]],
+    decommissioned: dict[str, dict[str, Any]] | None = None,
+) -> str:
     """Write ``subscriptions/<env>/index.json`` and commit it; returns the new HEAD."""
     document = {"schemaVersion": 1, "subscriptions": subscriptions, "decommissioned": decommissioned or {}}
     path = trunk / "subscriptions" / environment / "index.json"
@@ -231,8 +247,9 @@ class Sandbox:
         return write_text(self.requests, filename, text)
 
 
-def make_sandbox(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
-                 org: str = "example") -> Iterator[Sandbox]:
+def make_sandbox(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, org: str = "example"
+) -> Iterator[Sandbox]:
     cli = Cli(capsys)
     trunk = tmp_path / "trunk"
     result = cli("init", trunk, "--org", org)

@@ -50,30 +50,36 @@ def expect_invalid(sandbox: Sandbox, path: Path, field: str, line: int | None, *
 # ---- files that are not one YAML mapping ---------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("text", "line", "word"), [
-    ("name: [unclosed\ndisplayName: x\n", 2, "invalid YAML"),
-    ("name: app-dev\n  displayName: x\n", 2, "invalid YAML"),
-    ("name: 'open\n", 2, "invalid YAML"),
-    ("name: app-dev\n\tdisplayName: x\n", 2, "invalid YAML"),
-    ("name: *nowhere\n", 1, "undefined alias"),
-    ("a: !!int x\n", None, "cannot be read"),
-    ("a: 2024-02-30\n", None, "cannot be read"),
-])
+@pytest.mark.parametrize(
+    ("text", "line", "word"),
+    [
+        ("name: [unclosed\ndisplayName: x\n", 2, "invalid YAML"),
+        ("name: app-dev\n  displayName: x\n", 2, "invalid YAML"),
+        ("name: 'open\n", 2, "invalid YAML"),
+        ("name: app-dev\n\tdisplayName: x\n", 2, "invalid YAML"),
+        ("name: *nowhere\n", 1, "undefined alias"),
+        ("a: !!int x\n", None, "cannot be read"),
+        ("a: 2024-02-30\n", None, "cannot be read"),
+    ],
+)
 def test_malformed_yaml(sandbox: Sandbox, text: str, line: int | None, word: str) -> None:
     path = sandbox.write_text("broken.yaml", text)
     expect_invalid(sandbox, path, "", line, word)
 
 
-@pytest.mark.parametrize(("text", "word"), [
-    ("name: a\n---\nname: b\n", "exactly one YAML document, found 2"),
-    ("---\nname: a\n---\n---\n", "exactly one YAML document, found 3"),
-    ("- name: app-dev\n", "but it is a list"),
-    ("just a string\n", "but it is a scalar"),
-    ("42\n", "but it is a scalar"),
-    ("", "empty"),
-    ("# only a comment\n", "empty"),
-    ("---\n...\n", "but it is empty"),
-])
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("name: a\n---\nname: b\n", "exactly one YAML document, found 2"),
+        ("---\nname: a\n---\n---\n", "exactly one YAML document, found 3"),
+        ("- name: app-dev\n", "but it is a list"),
+        ("just a string\n", "but it is a scalar"),
+        ("42\n", "but it is a scalar"),
+        ("", "empty"),
+        ("# only a comment\n", "empty"),
+        ("---\n...\n", "but it is empty"),
+    ],
+)
 def test_not_one_mapping(sandbox: Sandbox, text: str, word: str) -> None:
     path = sandbox.write_text("shape.yaml", text)
     expect_invalid(sandbox, path, "", None, word)
@@ -109,11 +115,14 @@ def test_billion_laughs_fails_within_bounds(sandbox: Sandbox, monkeypatch: pytes
     assert peak < 64 * 1024 * 1024, f"peak {peak / 1e6:.0f} MB"
 
 
-@pytest.mark.parametrize(("text", "line"), [
-    ("a: " + "[" * 5000 + "]" * 5000 + "\n", 1),
-    ("a: " + "{b: " * 3000 + "1" + "}" * 3000 + "\n", 1),
-    ("".join(" " * depth + "k:\n" for depth in range(200)), yamlio.MAX_DEPTH),
-])
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("a: " + "[" * 5000 + "]" * 5000 + "\n", 1),
+        ("a: " + "{b: " * 3000 + "1" + "}" * 3000 + "\n", 1),
+        ("".join(" " * depth + "k:\n" for depth in range(200)), yamlio.MAX_DEPTH),
+    ],
+)
 def test_deep_nesting_is_bounded(sandbox: Sandbox, text: str, line: int) -> None:
     path = sandbox.write_text("deep.yaml", text)
     expect_invalid(sandbox, path, "", line, f"nested more than {yamlio.MAX_DEPTH} levels")
@@ -141,11 +150,14 @@ def test_file_of_exactly_one_mebibyte_is_read(sandbox: Sandbox) -> None:
     assert validate(sandbox, path).code == 0
 
 
-@pytest.mark.parametrize("raw", [
-    "displayName: caf\u00e9\n".encode("latin-1"),
-    "displayName: x\n".encode("utf-16"),
-    b"name: \xff\xfe\n",
-])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "displayName: caf\u00e9\n".encode("latin-1"),
+        "displayName: x\n".encode("utf-16"),
+        b"name: \xff\xfe\n",
+    ],
+)
 def test_not_utf8(sandbox: Sandbox, raw: bytes) -> None:
     path = sandbox.write_text("latin.yaml", raw)
     expect_invalid(sandbox, path, "", None, "not valid UTF-8", "save the file as UTF-8")
@@ -178,46 +190,68 @@ def test_non_string_keys(sandbox: Sandbox, text: str) -> None:
 # ---- fields ----------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("key", "hint"), [("displayname", "displayName"), ("tagz", "tags"),
-                                           ("managementgroup", "managementGroup")])
+@pytest.mark.parametrize(
+    ("key", "hint"), [("displayname", "displayName"), ("tagz", "tags"), ("managementgroup", "managementGroup")]
+)
 def test_unknown_key_hint(sandbox: Sandbox, key: str, hint: str) -> None:
     path = sandbox.write(request_data(**{key: "x"}))
     expect_invalid(sandbox, path, key, line_of(path, key), f"unknown key {key!r}", f"did you mean {hint!r}?")
 
 
-@pytest.mark.parametrize(("changes", "field", "key", "word"), [
-    ({"budget": {"amount": "lots", "timeGrain": "Monthly", "thresholds": [50],
-                 "contactEmails": ["a@contoso.com"]}}, "budget.amount", "amount", "valid number, got str 'lots'"),
-    ({"owners": "x"}, "owners", "owners", "valid list, got str 'x'"),
-    ({"network": {"addressSpace": ["10.1.0.0/24"], "hubPeering": "yes"}}, "network.hubPeering", "hubPeering",
-     "valid boolean, got str 'yes'"),
-    ({"interfaceVersion": 0.1}, "interfaceVersion", "interfaceVersion", "valid string"),
-    ({"tags": ["a"]}, "tags", "tags", "valid dictionary"),
-])
+@pytest.mark.parametrize(
+    ("changes", "field", "key", "word"),
+    [
+        (
+            {
+                "budget": {
+                    "amount": "lots",
+                    "timeGrain": "Monthly",
+                    "thresholds": [50],
+                    "contactEmails": ["a@contoso.com"],
+                }
+            },
+            "budget.amount",
+            "amount",
+            "valid number, got str 'lots'",
+        ),
+        ({"owners": "x"}, "owners", "owners", "valid list, got str 'x'"),
+        (
+            {"network": {"addressSpace": ["10.1.0.0/24"], "hubPeering": "yes"}},
+            "network.hubPeering",
+            "hubPeering",
+            "valid boolean, got str 'yes'",
+        ),
+        ({"interfaceVersion": 0.1}, "interfaceVersion", "interfaceVersion", "valid string"),
+        ({"tags": ["a"]}, "tags", "tags", "valid dictionary"),
+    ],
+)
 def test_wrong_types(sandbox: Sandbox, changes: dict[str, Any], field: str, key: str, word: str) -> None:
     path = sandbox.write(request_data(**changes), "app-dev.yaml")
     expect_invalid(sandbox, path, field, line_of(path, key), word)
 
 
-@pytest.mark.parametrize("name", ["app..dev", "app/dev", "../etc", "App-dev", f"{CYRILLIC_A}pp-dev", "-app-dev",
-                                  "a" * 51, "app-dev\u200b"])
+@pytest.mark.parametrize(
+    "name", ["app..dev", "app/dev", "../etc", "App-dev", f"{CYRILLIC_A}pp-dev", "-app-dev", "a" * 51, "app-dev\u200b"]
+)
 def test_bad_names(sandbox: Sandbox, name: str) -> None:
     path = sandbox.write(request_data(name=name), "request.yaml")
     expect_invalid(sandbox, path, "name", line_of(path, "name"), "3-50 characters", repr(name))
 
 
-@pytest.mark.parametrize(("value", "word"), [("a<b", "<"), ("a|b", "|"), ("two\nlines", "control"),
-                                             ("x" * 65, "1-64")])
+@pytest.mark.parametrize(("value", "word"), [("a<b", "<"), ("a|b", "|"), ("two\nlines", "control"), ("x" * 65, "1-64")])
 def test_bad_display_names(sandbox: Sandbox, value: str, word: str) -> None:
     path = sandbox.write(request_data(displayName=value))
     expect_invalid(sandbox, path, "displayName", line_of(path, "displayName"), word)
 
 
-@pytest.mark.parametrize(("scope", "word"), [
-    (EA_SCOPE + "/", "remove the trailing '/'"),
-    (EA_SCOPE.replace("Microsoft.Billing", "microsoft.billing"), "must start with"),
-    ("/providers/Microsoft.Billing/billingAccounts/1234567", "enrollmentAccounts"),
-])
+@pytest.mark.parametrize(
+    ("scope", "word"),
+    [
+        (EA_SCOPE + "/", "remove the trailing '/'"),
+        (EA_SCOPE.replace("Microsoft.Billing", "microsoft.billing"), "must start with"),
+        ("/providers/Microsoft.Billing/billingAccounts/1234567", "enrollmentAccounts"),
+    ],
+)
 def test_bad_billing_scopes(sandbox: Sandbox, scope: str, word: str) -> None:
     path = sandbox.write(request_data(billingScope=scope))
     expect_invalid(sandbox, path, "billingScope", line_of(path, "billingScope"), word)
@@ -231,8 +265,9 @@ def test_public_cidr(sandbox: Sandbox) -> None:
 
 def test_overlap_within_request(sandbox: Sandbox) -> None:
     path = sandbox.write(request_data(network={"addressSpace": ["10.1.0.0/16", "10.1.7.0/24"]}))
-    expect_invalid(sandbox, path, "network.addressSpace", line_of(path, "addressSpace"),
-                   "10.1.0.0/16 and 10.1.7.0/24 overlap")
+    expect_invalid(
+        sandbox, path, "network.addressSpace", line_of(path, "addressSpace"), "10.1.0.0/16 and 10.1.7.0/24 overlap"
+    )
 
 
 def test_missing_file(sandbox: Sandbox) -> None:
@@ -258,13 +293,15 @@ def test_directory_instead_of_file(sandbox: Sandbox) -> None:
 @pytest.mark.parametrize("version", ["0.1", "latest", "v0.1.0", "0.1.0.0", ""])
 def test_interface_version_not_semver(sandbox: Sandbox, version: str) -> None:
     path = sandbox.write(request_data(interfaceVersion=version))
-    expect_invalid(sandbox, path, "interfaceVersion", line_of(path, "interfaceVersion"),
-                   "not a semantic version", "0.1.0")
+    expect_invalid(
+        sandbox, path, "interfaceVersion", line_of(path, "interfaceVersion"), "not a semantic version", "0.1.0"
+    )
 
 
-@pytest.mark.parametrize(("version", "advice"), [("0.2.0", "pin a pipeline template"),
-                                                 ("1.0.0", "pin a pipeline template"),
-                                                 ("0.0.9", "migrate the request")])
+@pytest.mark.parametrize(
+    ("version", "advice"),
+    [("0.2.0", "pin a pipeline template"), ("1.0.0", "pin a pipeline template"), ("0.0.9", "migrate the request")],
+)
 def test_interface_version_incompatible(sandbox: Sandbox, version: str, advice: str) -> None:
     path = sandbox.write(request_data(interfaceVersion=version))
     expect_invalid(sandbox, path, "interfaceVersion", 1, f"interface {version}", "0.1.0", advice)

@@ -15,13 +15,28 @@ from vending.loading import load_request, validate_model
 from vending.request import Request
 from vending.yamlio import YamlDocument, YamlLoadError, dump_yaml, parse_yaml_mapping
 
-FREE_TEXT = ["name", "displayName", "environment", "billingScope", "managementGroup", "location",
-             "requestedBy", "interfaceVersion", "ticket", "subscriptionId", "workload"]
-KEYS = st.sampled_from([*FREE_TEXT, "owners", "tags", "budget", "network", "roleAssignments",
-                        "resourceProviders"]) | st.text(max_size=12)
-SCALARS = (st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(max_size=40))
-VALUES = st.recursive(SCALARS, lambda inner: st.lists(inner, max_size=4)
-                      | st.dictionaries(st.text(max_size=10), inner, max_size=4), max_leaves=12)
+FREE_TEXT = [
+    "name",
+    "displayName",
+    "environment",
+    "billingScope",
+    "managementGroup",
+    "location",
+    "requestedBy",
+    "interfaceVersion",
+    "ticket",
+    "subscriptionId",
+    "workload",
+]
+KEYS = st.sampled_from(
+    [*FREE_TEXT, "owners", "tags", "budget", "network", "roleAssignments", "resourceProviders"]
+) | st.text(max_size=12)
+SCALARS = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(max_size=40)
+VALUES = st.recursive(
+    SCALARS,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4),
+    max_leaves=12,
+)
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -49,8 +64,11 @@ def test_random_values_for_any_key(changes: dict[str, Any]) -> None:
 
 
 @FUZZ
-@given(tags=st.dictionaries(st.text(max_size=600), st.text(max_size=300), max_size=5),
-       ticket=st.text(max_size=200), display=st.text(max_size=80))
+@given(
+    tags=st.dictionaries(st.text(max_size=600), st.text(max_size=300), max_size=5),
+    ticket=st.text(max_size=200),
+    display=st.text(max_size=80),
+)
 def test_text_heavy_fields(tags: dict[str, str], ticket: str, display: str) -> None:
     data = request_data(tags=tags, ticket=ticket, displayName=display)
     request, findings = validate_model(Request, YamlDocument("fuzz.yaml", data))
@@ -70,11 +88,51 @@ def test_random_yaml_text(text: str) -> None:
     assert all(isinstance(key, str) for key in document.data)
 
 
-YAML_PIECES = st.lists(st.sampled_from([
-    "name: ", "a: ", "- ", "[", "]", "{", "}", ",", "&x ", "*x", "!!int ", "!!str ", "!!binary ", "!!set ",
-    "!!omap ", "<<: ", "? ", ": ", "'", '"', "|\n", ">\n", "\n", "  ", "---\n", "...\n", "%YAML 1.1\n",
-    "2024-02-30", "0x", "1e9", ".nan", "~", "true", "\t", "#", "\ufeff", "\x85", "caf\u00e9",
-]), max_size=40).map("".join)
+YAML_PIECES = st.lists(
+    st.sampled_from(
+        [
+            "name: ",
+            "a: ",
+            "- ",
+            "[",
+            "]",
+            "{",
+            "}",
+            ",",
+            "&x ",
+            "*x",
+            "!!int ",
+            "!!str ",
+            "!!binary ",
+            "!!set ",
+            "!!omap ",
+            "<<: ",
+            "? ",
+            ": ",
+            "'",
+            '"',
+            "|\n",
+            ">\n",
+            "\n",
+            "  ",
+            "---\n",
+            "...\n",
+            "%YAML 1.1\n",
+            "2024-02-30",
+            "0x",
+            "1e9",
+            ".nan",
+            "~",
+            "true",
+            "\t",
+            "#",
+            "\ufeff",
+            "\x85",
+            "caf\u00e9",
+        ]
+    ),
+    max_size=40,
+).map("".join)
 
 
 @FUZZ

@@ -15,12 +15,19 @@ from vending.loading import load_config
 from vending.version import INTERFACE_VERSION
 
 TRUNK_FILES = {
-    "vending.yaml", "CODEOWNERS",
-    "clusters/main/kustomization.yaml", "clusters/main/sources.yaml", "clusters/main/trunk-source.yaml",
-    "clusters/main/sources/kustomization.yaml", "clusters/main/sources/module-source.yaml",
-    "clusters/main/subscriptions-dev.yaml", "clusters/main/subscriptions-prod.yaml",
-    "subscriptions/dev/kustomization.yaml", "subscriptions/dev/index.json",
-    "subscriptions/prod/kustomization.yaml", "subscriptions/prod/index.json",
+    "vending.yaml",
+    "CODEOWNERS",
+    "clusters/main/kustomization.yaml",
+    "clusters/main/sources.yaml",
+    "clusters/main/trunk-source.yaml",
+    "clusters/main/sources/kustomization.yaml",
+    "clusters/main/sources/module-source.yaml",
+    "clusters/main/subscriptions-dev.yaml",
+    "clusters/main/subscriptions-prod.yaml",
+    "subscriptions/dev/kustomization.yaml",
+    "subscriptions/dev/index.json",
+    "subscriptions/prod/kustomization.yaml",
+    "subscriptions/prod/index.json",
 }
 
 
@@ -61,9 +68,19 @@ def test_init_config_matches_contract(cli: Cli, tmp_path: Path) -> None:
     assert sorted(config.environments) == ["dev", "prod"]
     dev, prod = config.environments["dev"], config.environments["prod"]
     assert (dev.path, dev.owners, dev.workload, dev.approval, dev.deletion) == (
-        "subscriptions/dev", ["@acme/platform-dev"], "DevTest", "auto", "cancel")
+        "subscriptions/dev",
+        ["@acme/platform-dev"],
+        "DevTest",
+        "auto",
+        "cancel",
+    )
     assert (prod.path, prod.owners, prod.workload, prod.approval, prod.deletion) == (
-        "subscriptions/prod", ["@acme/platform-prod"], "Production", "manual", "retain")
+        "subscriptions/prod",
+        ["@acme/platform-prod"],
+        "Production",
+        "manual",
+        "retain",
+    )
     assert prod.budget_required and not dev.budget_required
 
 
@@ -78,23 +95,25 @@ def test_init_indexes_are_empty(cli: Cli, tmp_path: Path) -> None:
     for env in ("dev", "prod"):
         index = json.loads((tmp_path / "trunk" / "subscriptions" / env / "index.json").read_text())
         assert index == {"schemaVersion": 1, "subscriptions": {}, "decommissioned": {}}
-        kustomization = yaml.safe_load((tmp_path / "trunk" / "subscriptions" / env / "kustomization.yaml")
-                                       .read_text())
+        kustomization = yaml.safe_load((tmp_path / "trunk" / "subscriptions" / env / "kustomization.yaml").read_text())
         assert kustomization["kind"] == "Kustomization"
 
 
-@pytest.mark.parametrize(("path", "owner"), [
-    ("subscriptions/dev/x/main.tf", "@ORG/platform-dev"),
-    ("subscriptions/dev/index.json", "@ORG/platform-dev"),
-    ("subscriptions/prod/x/main.tf", "@ORG/platform-prod"),
-    ("vending.yaml", "@ORG/platform-admins"),
-    ("CODEOWNERS", "@ORG/platform-admins"),
-    (".github/CODEOWNERS", "@ORG/platform-admins"),
-    ("clusters/main/kustomization.yaml", "@ORG/platform-admins"),
-    ("README.md", "@ORG/platform-admins"),
-    ("subscriptions/devx/main.tf", "@ORG/platform-admins"),
-    ("subscriptions/x/vending.yaml", "@ORG/platform-admins"),
-])
+@pytest.mark.parametrize(
+    ("path", "owner"),
+    [
+        ("subscriptions/dev/x/main.tf", "@ORG/platform-dev"),
+        ("subscriptions/dev/index.json", "@ORG/platform-dev"),
+        ("subscriptions/prod/x/main.tf", "@ORG/platform-prod"),
+        ("vending.yaml", "@ORG/platform-admins"),
+        ("CODEOWNERS", "@ORG/platform-admins"),
+        (".github/CODEOWNERS", "@ORG/platform-admins"),
+        ("clusters/main/kustomization.yaml", "@ORG/platform-admins"),
+        ("README.md", "@ORG/platform-admins"),
+        ("subscriptions/devx/main.tf", "@ORG/platform-admins"),
+        ("subscriptions/x/vending.yaml", "@ORG/platform-admins"),
+    ],
+)
 def test_init_codeowners(cli: Cli, tmp_path: Path, path: str, owner: str) -> None:
     cli("init", tmp_path / "trunk", "--org", "contoso")
     text = (tmp_path / "trunk" / "CODEOWNERS").read_text()
@@ -160,22 +179,25 @@ def _line(sandbox: Sandbox, text: str) -> int:
     return next(number for number, line in enumerate(lines, start=1) if text in line)
 
 
-@pytest.mark.parametrize(("old", "new", "field", "words"), [
-    ("path: subscriptions/prod", "path: subscriptions/dev/prod", "environments", ("overlap",)),
-    ("path: subscriptions/prod", "path: subscriptions/dev", "environments", ("overlap",)),
-    ("path: subscriptions/prod", "path: ../prod", "environments.prod.path", ("'..'",)),
-    ("path: subscriptions/prod", "path: subscriptions/../../etc", "environments.prod.path", ("'..'",)),
-    ("path: subscriptions/prod", "path: /srv/prod", "environments.prod.path", ("relative path",)),
-    ("path: subscriptions/prod", "path: clusters/prod", "environments.prod.path", ("reserved",)),
-    ("path: subscriptions/prod", "path: subscriptions/prod/", "environments.prod.path", ("trailing",)),
-    ("state:", "statez:", "statez", ("unknown key 'statez'", "did you mean 'state'?")),
-    ("approval: manual", "approval: manuall", "environments.prod.approval", ("'auto' or 'manual'",)),
-    ("workload: DevTest", "workload: Dev", "environments.dev.workload", ("Production",)),
-    ("  prod:", "  Prod:", "environments", ("'Prod'",)),
-    ("- '@example/platform-admins'", "- admins", "admins[0]", ("@org/team",)),
-    ("ref: v0.1.0", "ref: ../v1", "module.ref", ("git tag",)),
-    ("organization: example", "organisation: example", "organisation", ("did you mean 'organization'",)),
-])
+@pytest.mark.parametrize(
+    ("old", "new", "field", "words"),
+    [
+        ("path: subscriptions/prod", "path: subscriptions/dev/prod", "environments", ("overlap",)),
+        ("path: subscriptions/prod", "path: subscriptions/dev", "environments", ("overlap",)),
+        ("path: subscriptions/prod", "path: ../prod", "environments.prod.path", ("'..'",)),
+        ("path: subscriptions/prod", "path: subscriptions/../../etc", "environments.prod.path", ("'..'",)),
+        ("path: subscriptions/prod", "path: /srv/prod", "environments.prod.path", ("relative path",)),
+        ("path: subscriptions/prod", "path: clusters/prod", "environments.prod.path", ("reserved",)),
+        ("path: subscriptions/prod", "path: subscriptions/prod/", "environments.prod.path", ("trailing",)),
+        ("state:", "statez:", "statez", ("unknown key 'statez'", "did you mean 'state'?")),
+        ("approval: manual", "approval: manuall", "environments.prod.approval", ("'auto' or 'manual'",)),
+        ("workload: DevTest", "workload: Dev", "environments.dev.workload", ("Production",)),
+        ("  prod:", "  Prod:", "environments", ("'Prod'",)),
+        ("- '@example/platform-admins'", "- admins", "admins[0]", ("@org/team",)),
+        ("ref: v0.1.0", "ref: ../v1", "module.ref", ("git tag",)),
+        ("organization: example", "organisation: example", "organisation", ("did you mean 'organization'",)),
+    ],
+)
 def test_config_errors(sandbox: Sandbox, old: str, new: str, field: str, words: tuple[str, ...]) -> None:
     _break_config(sandbox, old, new)
     line = _line(sandbox, new.strip()) if field != "environments" else _line(sandbox, "environments:")
@@ -193,11 +215,14 @@ def test_config_errors(sandbox: Sandbox, old: str, new: str, field: str, words: 
     sandbox.assert_untouched((before[0], before[1] | {"app-dev.yaml"}))
 
 
-@pytest.mark.parametrize(("text", "word"), [
-    ("organization: [\n", "invalid YAML"),
-    ("- a\n", "but it is a list"),
-    ("a: 1\na: 2\n", "duplicate key"),
-])
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("organization: [\n", "invalid YAML"),
+        ("- a\n", "but it is a list"),
+        ("a: 1\na: 2\n", "duplicate key"),
+    ],
+)
 def test_config_not_a_mapping(sandbox: Sandbox, text: str, word: str) -> None:
     (sandbox.trunk / "vending.yaml").write_text(text, encoding="utf-8")
     commit_all(sandbox.trunk, "break")

@@ -18,21 +18,23 @@ from request_support import (
 CYRILLIC_A = "\u0430"
 
 
-
 def test_base_request_is_valid() -> None:
     request = assert_valid(request_data())
     assert request.name == "app-dev"
     assert request.billing_kind == "EA"
 
 
-@pytest.mark.parametrize("key", ["interfaceVersion", "name", "displayName", "environment", "managementGroup",
-                                 "location", "owners", "requestedBy"])
+@pytest.mark.parametrize(
+    "key",
+    ["interfaceVersion", "name", "displayName", "environment", "managementGroup", "location", "owners", "requestedBy"],
+)
 def test_required_keys(key: str) -> None:
     assert_rejected(request_data(**{key: DROP}), key, "is required")
 
 
-@pytest.mark.parametrize("key", ["workload", "tags", "budget", "network", "roleAssignments",
-                                 "resourceProviders", "ticket", "subscriptionId"])
+@pytest.mark.parametrize(
+    "key", ["workload", "tags", "budget", "network", "roleAssignments", "resourceProviders", "ticket", "subscriptionId"]
+)
 def test_optional_keys_may_be_absent(key: str) -> None:
     assert_valid(request_data(**{key: DROP}))
 
@@ -45,10 +47,25 @@ def test_name_valid(name: str) -> None:
     assert assert_valid(request_data(name=name)).name == name
 
 
-@pytest.mark.parametrize("name", [
-    "ab", "a" * 51, "App-dev", "app..dev", "app/dev", "../app", "-app", "app-", "1app", "app_dev", "app dev",
-    f"{CYRILLIC_A}pp-dev", "app-dev\n", "",
-])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "ab",
+        "a" * 51,
+        "App-dev",
+        "app..dev",
+        "app/dev",
+        "../app",
+        "-app",
+        "app-",
+        "1app",
+        "app_dev",
+        "app dev",
+        f"{CYRILLIC_A}pp-dev",
+        "app-dev\n",
+        "",
+    ],
+)
 def test_name_invalid(name: str) -> None:
     assert_rejected(request_data(name=name), "name", "3-50 characters")
 
@@ -65,10 +82,21 @@ def test_display_name_valid(value: str) -> None:
     assert_valid(request_data(displayName=value))
 
 
-@pytest.mark.parametrize(("value", "word"), [
-    ("", "1-64"), ("x" * 65, "1-64"), ("a<b", "<"), ("a>b", ">"), ("a;b", ";"), ("a|b", "|"),
-    ("line\nbreak", "control"), ("tab\there", "control"), ("del\x7f", "control"), ("sep\u2028x", "control"),
-])
+@pytest.mark.parametrize(
+    ("value", "word"),
+    [
+        ("", "1-64"),
+        ("x" * 65, "1-64"),
+        ("a<b", "<"),
+        ("a>b", ">"),
+        ("a;b", ";"),
+        ("a|b", "|"),
+        ("line\nbreak", "control"),
+        ("tab\there", "control"),
+        ("del\x7f", "control"),
+        ("sep\u2028x", "control"),
+    ],
+)
 def test_display_name_invalid(value: str, word: str) -> None:
     assert_rejected(request_data(displayName=value), "displayName", word)
 
@@ -76,35 +104,44 @@ def test_display_name_invalid(value: str, word: str) -> None:
 # ---- billing scope and subscription id -----------------------------------------------------------
 
 
-@pytest.mark.parametrize(("scope", "kind"), [
-    (EA_SCOPE, "EA"),
-    ("/providers/Microsoft.Billing/billingAccounts/1/enrollmentAccounts/2", "EA"),
-    (MCA_SCOPE, "MCA"),
-    ("/providers/Microsoft.Billing/billingAccounts/a1b2c3d4-0000-0000-0000-000000000000:1111_2019-05-31"
-     "/billingProfiles/ABCD-EFGH-IJK-LMN/invoiceSections/WXYZ-1234-ABC-DEF", "MCA"),
-    (MPA_SCOPE, "MPA"),
-])
+@pytest.mark.parametrize(
+    ("scope", "kind"),
+    [
+        (EA_SCOPE, "EA"),
+        ("/providers/Microsoft.Billing/billingAccounts/1/enrollmentAccounts/2", "EA"),
+        (MCA_SCOPE, "MCA"),
+        (
+            "/providers/Microsoft.Billing/billingAccounts/a1b2c3d4-0000-0000-0000-000000000000:1111_2019-05-31"
+            "/billingProfiles/ABCD-EFGH-IJK-LMN/invoiceSections/WXYZ-1234-ABC-DEF",
+            "MCA",
+        ),
+        (MPA_SCOPE, "MPA"),
+    ],
+)
 def test_billing_scope_shapes(scope: str, kind: str) -> None:
     workload = "Production" if kind == "MPA" else "DevTest"
     request = assert_valid(request_data(billingScope=scope, workload=workload))
     assert request.billing_kind == kind
 
 
-@pytest.mark.parametrize(("scope", "hint"), [
-    (EA_SCOPE + "/", "remove the trailing '/'"),
-    (MCA_SCOPE + "/", "remove the trailing '/'"),
-    (EA_SCOPE.replace("Microsoft.Billing", "microsoft.billing"), "must start with"),
-    (EA_SCOPE.replace("providers", "Providers"), "must start with"),
-    ("/providers/Microsoft.Billing/billingAccounts/1234567", "EA scope"),
-    ("/providers/Microsoft.Billing/billingAccounts/1234567/enrollmentAccounts/abc", "EA scope"),
-    ("/providers/Microsoft.Billing/billingAccounts/ba/billingProfiles/bp", "MCA scope"),
-    ("/providers/Microsoft.Billing/billingAccounts/ba/billingProfiles/bp/invoiceSections/is/x", "MCA scope"),
-    ("/providers/Microsoft.Billing/billingAccounts/ba/customers/", "remove the trailing '/'"),
-    ("/providers/Microsoft.Billing/billingAccounts/ba/customers/c/extra", "MPA scope"),
-    ("/providers/Microsoft.Billing/billingAccounts/../enrollmentAccounts/1", "EA scope"),
-    ("providers/Microsoft.Billing/billingAccounts/1/enrollmentAccounts/2", "must start with"),
-    ("", "must start with"),
-])
+@pytest.mark.parametrize(
+    ("scope", "hint"),
+    [
+        (EA_SCOPE + "/", "remove the trailing '/'"),
+        (MCA_SCOPE + "/", "remove the trailing '/'"),
+        (EA_SCOPE.replace("Microsoft.Billing", "microsoft.billing"), "must start with"),
+        (EA_SCOPE.replace("providers", "Providers"), "must start with"),
+        ("/providers/Microsoft.Billing/billingAccounts/1234567", "EA scope"),
+        ("/providers/Microsoft.Billing/billingAccounts/1234567/enrollmentAccounts/abc", "EA scope"),
+        ("/providers/Microsoft.Billing/billingAccounts/ba/billingProfiles/bp", "MCA scope"),
+        ("/providers/Microsoft.Billing/billingAccounts/ba/billingProfiles/bp/invoiceSections/is/x", "MCA scope"),
+        ("/providers/Microsoft.Billing/billingAccounts/ba/customers/", "remove the trailing '/'"),
+        ("/providers/Microsoft.Billing/billingAccounts/ba/customers/c/extra", "MPA scope"),
+        ("/providers/Microsoft.Billing/billingAccounts/../enrollmentAccounts/1", "EA scope"),
+        ("providers/Microsoft.Billing/billingAccounts/1/enrollmentAccounts/2", "must start with"),
+        ("", "must start with"),
+    ],
+)
 def test_billing_scope_wrong_shape(scope: str, hint: str) -> None:
     assert_rejected(request_data(billingScope=scope), "billingScope", hint)
 
@@ -132,8 +169,9 @@ def test_adopting_by_subscription_id() -> None:
     assert request.billing_kind is None
 
 
-@pytest.mark.parametrize("value", ["not-a-guid", GUID_B.replace("-", ""), "{" + GUID_B + "}", GUID_B + "0",
-                                   GUID_B[:-1] + "g", ""])
+@pytest.mark.parametrize(
+    "value", ["not-a-guid", GUID_B.replace("-", ""), "{" + GUID_B + "}", GUID_B + "0", GUID_B[:-1] + "g", ""]
+)
 def test_subscription_id_must_be_a_guid(value: str) -> None:
     assert_rejected(request_data(billingScope=DROP, subscriptionId=value), "subscriptionId", "GUID")
 
@@ -182,20 +220,25 @@ def test_owner_principal_types(kind: str) -> None:
     assert_valid(request_data(owners=[{"principalId": GUID_A, "principalType": kind}]))
 
 
-@pytest.mark.parametrize(("owner", "field"), [
-    ({"principalId": GUID_A, "principalType": "Robot"}, "owners[0].principalType"),
-    ({"principalId": GUID_A, "principalType": "group"}, "owners[0].principalType"),
-    ({"principalId": "alice", "principalType": "User"}, "owners[0].principalId"),
-    ({"principalId": GUID_A}, "owners[0].principalType"),
-    ({"principalId": GUID_A, "principalType": "User", "role": "Owner"}, "owners[0].role"),
-])
+@pytest.mark.parametrize(
+    ("owner", "field"),
+    [
+        ({"principalId": GUID_A, "principalType": "Robot"}, "owners[0].principalType"),
+        ({"principalId": GUID_A, "principalType": "group"}, "owners[0].principalType"),
+        ({"principalId": "alice", "principalType": "User"}, "owners[0].principalId"),
+        ({"principalId": GUID_A}, "owners[0].principalType"),
+        ({"principalId": GUID_A, "principalType": "User", "role": "Owner"}, "owners[0].role"),
+    ],
+)
 def test_owner_invalid(owner: dict[str, str], field: str) -> None:
     assert_rejected(request_data(owners=[owner]), field)
 
 
 def test_duplicate_owners_rejected() -> None:
-    owners = [{"principalId": GUID_A, "principalType": "Group"},
-              {"principalId": GUID_A.upper(), "principalType": "User"}]
+    owners = [
+        {"principalId": GUID_A, "principalType": "Group"},
+        {"principalId": GUID_A.upper(), "principalType": "User"},
+    ]
     assert_rejected(request_data(owners=owners), "owners", "more than once")
 
 
@@ -204,8 +247,20 @@ def test_requested_by_valid(value: str) -> None:
     assert_valid(request_data(requestedBy=value))
 
 
-@pytest.mark.parametrize("value", ["alice", "alice@", "@contoso.com", "alice@contoso", "a b@contoso.com",
-                                   "alice@contoso..com", "alice@-contoso.com", "x" * 250 + "@a.com", ""])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "alice",
+        "alice@",
+        "@contoso.com",
+        "alice@contoso",
+        "a b@contoso.com",
+        "alice@contoso..com",
+        "alice@-contoso.com",
+        "x" * 250 + "@a.com",
+        "",
+    ],
+)
 def test_requested_by_invalid(value: str) -> None:
     assert_rejected(request_data(requestedBy=value), "requestedBy", "email")
 

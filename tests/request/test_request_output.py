@@ -28,9 +28,15 @@ def test_all_findings_of_all_files_together(sandbox: Sandbox) -> None:
     result = sandbox.cli("validate", bad[0], good, *bad[1:], "--trunk", sandbox.trunk)
     assert result.code == 2
     err = result.stderr
-    for expected in (f"{bad[0]}:2: name:", f"{bad[0]}:3: displayName:", f"{bad[1]}:2: invalid YAML",
-                     "tagz: unknown key 'tagz'; did you mean 'tags'?", "budget.amount: Input should be greater",
-                     "budget.timeGrain: is required", "budget.contactEmails: is required"):
+    for expected in (
+        f"{bad[0]}:2: name:",
+        f"{bad[0]}:3: displayName:",
+        f"{bad[1]}:2: invalid YAML",
+        "tagz: unknown key 'tagz'; did you mean 'tags'?",
+        "budget.amount: Input should be greater",
+        "budget.timeGrain: is required",
+        "budget.contactEmails: is required",
+    ):
         assert expected in err, f"{expected!r} not in:\n{err}"
     assert result.stdout == f"{good}: ok (app-dev)\n"
     assert err.splitlines()[-1] == "1 valid, 3 invalid"
@@ -70,8 +76,9 @@ def test_json_valid_is_one_document(sandbox: Sandbox, style: list[str]) -> None:
     result = sandbox.cli(*style, "validate", path)
     assert result.code == 0
     assert result.stderr == ""
-    assert json.loads(result.stdout) == {"results": [{"file": str(path), "name": "app-dev", "valid": True,
-                                                      "errors": [], "warnings": []}]}
+    assert json.loads(result.stdout) == {
+        "results": [{"file": str(path), "name": "app-dev", "valid": True, "errors": [], "warnings": []}]
+    }
 
 
 def test_json_config_error_is_one_document(sandbox: Sandbox) -> None:
@@ -142,8 +149,7 @@ def test_subprocess_text(sandbox: Sandbox) -> None:
 def test_subprocess_json(sandbox: Sandbox) -> None:
     bad = three_bad_files(sandbox)
     remote = sandbox.trunk.as_uri()
-    result = run_subprocess("--output", "json", "validate", *bad, "--trunk", remote, cwd=sandbox.cwd,
-                            env=_env(sandbox))
+    result = run_subprocess("--output", "json", "validate", *bad, "--trunk", remote, cwd=sandbox.cwd, env=_env(sandbox))
     assert result.code == 2
     assert result.stderr == ""
     assert len(json.loads(result.stdout)["results"]) == 3

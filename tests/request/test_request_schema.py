@@ -38,8 +38,16 @@ def test_schema_is_draft_2020_12(schema_text: str) -> None:
     Draft202012Validator.check_schema(schema)
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
     assert schema["additionalProperties"] is False
-    assert {"interfaceVersion", "name", "displayName", "environment", "managementGroup", "location",
-            "owners", "requestedBy"} <= set(schema["required"])
+    assert {
+        "interfaceVersion",
+        "name",
+        "displayName",
+        "environment",
+        "managementGroup",
+        "location",
+        "owners",
+        "requestedBy",
+    } <= set(schema["required"])
 
 
 def test_examples_exist() -> None:
@@ -52,19 +60,22 @@ def test_schema_accepts_examples(validator: Draft202012Validator, example: Path)
     assert [e.message for e in validator.iter_errors(data)] == []
 
 
-@pytest.mark.parametrize("data", [
-    request_data(name="Not A Name"),
-    request_data(extra="x"),
-    {k: v for k, v in request_data().items() if k != "owners"},
-    request_data(owners=[]),
-    request_data(displayName="a|b"),
-    request_data(billingScope="/providers/Microsoft.Billing/billingAccounts/1/enrollmentAccounts/2/"),
-    request_data(workload="Dev"),
-    request_data(budget={"amount": 0, "timeGrain": "Monthly", "thresholds": [50], "contactEmails": ["a@b.co"]}),
-    request_data(network={"addressSpace": ["10.0.0.0"]}),
-    request_data(ticket="x" * 129),
-    ["not", "a", "mapping"],
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        request_data(name="Not A Name"),
+        request_data(extra="x"),
+        {k: v for k, v in request_data().items() if k != "owners"},
+        request_data(owners=[]),
+        request_data(displayName="a|b"),
+        request_data(billingScope="/providers/Microsoft.Billing/billingAccounts/1/enrollmentAccounts/2/"),
+        request_data(workload="Dev"),
+        request_data(budget={"amount": 0, "timeGrain": "Monthly", "thresholds": [50], "contactEmails": ["a@b.co"]}),
+        request_data(network={"addressSpace": ["10.0.0.0"]}),
+        request_data(ticket="x" * 129),
+        ["not", "a", "mapping"],
+    ],
+)
 def test_schema_rejects_bad_requests(validator: Draft202012Validator, data: Any) -> None:
     assert list(validator.iter_errors(data)), "the schema accepted a bad request"
 
@@ -85,6 +96,7 @@ def test_examples_point_editors_at_the_schema() -> None:
 
 def test_check_jsonschema_accepts_examples() -> None:
     tool = require_tool("check-jsonschema")
-    done = subprocess.run([tool, "--schemafile", str(COMMITTED), *map(str, EXAMPLES)],
-                          capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [tool, "--schemafile", str(COMMITTED), *map(str, EXAMPLES)], capture_output=True, text=True, check=False
+    )
     assert done.returncode == 0, done.stdout + done.stderr

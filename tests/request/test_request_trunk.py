@@ -58,8 +58,9 @@ def test_examples_are_valid_against_new_trunk(sandbox: Sandbox) -> None:
 
 def test_environment_not_defined(sandbox: Sandbox) -> None:
     path = sandbox.write(request_data(environment="qa"))
-    expect_rejected(sandbox, [path], f"{path}:4: environment: 'qa' is not defined in vending.yaml",
-                    "environments: dev, prod")
+    expect_rejected(
+        sandbox, [path], f"{path}:4: environment: 'qa' is not defined in vending.yaml", "environments: dev, prod"
+    )
 
 
 # ---- overlaps with the trunk -------------------------------------------------------------------------------
@@ -68,17 +69,25 @@ def test_environment_not_defined(sandbox: Sandbox) -> None:
 def test_overlap_with_trunk(sandbox: Sandbox) -> None:
     seed_index(sandbox.trunk, "prod", {"payments": index_entry("Production", address_space=["10.1.0.0/16"])})
     path = sandbox.write(request_data(network={"addressSpace": ["10.2.0.0/24", "10.1.2.0/24"]}))
-    expect_rejected(sandbox, [path], "network.addressSpace[1]: 10.1.2.0/24 overlaps 10.1.0.0/16 of "
-                    "subscription 'payments'")
+    expect_rejected(
+        sandbox, [path], "network.addressSpace[1]: 10.1.2.0/24 overlaps 10.1.0.0/16 of subscription 'payments'"
+    )
 
 
 def test_enclosing_range_overlaps_several(sandbox: Sandbox) -> None:
-    seed_index(sandbox.trunk, "dev", {"one": index_entry(address_space=["10.3.1.0/24"]),
-                                      "two": index_entry(address_space=["10.3.9.0/24"]),
-                                      "far": index_entry(address_space=["10.4.0.0/24"])})
+    seed_index(
+        sandbox.trunk,
+        "dev",
+        {
+            "one": index_entry(address_space=["10.3.1.0/24"]),
+            "two": index_entry(address_space=["10.3.9.0/24"]),
+            "far": index_entry(address_space=["10.4.0.0/24"]),
+        },
+    )
     path = sandbox.write(request_data(network={"addressSpace": ["10.3.0.0/16"]}))
-    result = expect_rejected(sandbox, [path], "overlaps 10.3.1.0/24 of subscription 'one'",
-                             "overlaps 10.3.9.0/24 of subscription 'two'")
+    result = expect_rejected(
+        sandbox, [path], "overlaps 10.3.1.0/24 of subscription 'one'", "overlaps 10.3.9.0/24 of subscription 'two'"
+    )
     assert "'far'" not in result.stderr
 
 
@@ -100,8 +109,9 @@ def test_own_network_is_not_an_overlap(sandbox: Sandbox) -> None:
 def test_decommissioned_name_rejected(sandbox: Sandbox) -> None:
     seed_index(sandbox.trunk, "dev", {}, {"app-dev": {"decommissionedAt": "2026-01-01", "reason": "gone"}})
     path = sandbox.write(request_data())
-    expect_rejected(sandbox, [path], f"{path}:2: name: 'app-dev' was decommissioned from environment 'dev'",
-                    "choose another")
+    expect_rejected(
+        sandbox, [path], f"{path}:2: name: 'app-dev' was decommissioned from environment 'dev'", "choose another"
+    )
 
 
 def test_decommissioned_in_other_environment_rejected(sandbox: Sandbox) -> None:
@@ -109,22 +119,31 @@ def test_decommissioned_in_other_environment_rejected(sandbox: Sandbox) -> None:
     expect_rejected(sandbox, [sandbox.write(request_data())], "decommissioned from environment 'prod'")
 
 
-@pytest.mark.parametrize(("entry", "environment", "changes", "field"), [
-    (index_entry(billing_scope=MCA_SCOPE), "dev", {}, "billingScope"),
-    (index_entry("Production"), "dev", {"workload": "DevTest"}, "workload"),
-    (index_entry(billing_scope=None, subscription_id=GUID_A), "dev",
-     {"billingScope": None, "subscriptionId": GUID_B}, "subscriptionId"),
-    (index_entry(billing_scope=None, subscription_id=GUID_A), "dev", {}, "subscriptionId"),
-    (index_entry("DevTest"), "prod", {}, "environment"),
-])
-def test_immutable_field_changes_rejected(sandbox: Sandbox, entry: dict[str, Any], environment: str,
-                                          changes: dict[str, Any], field: str) -> None:
+@pytest.mark.parametrize(
+    ("entry", "environment", "changes", "field"),
+    [
+        (index_entry(billing_scope=MCA_SCOPE), "dev", {}, "billingScope"),
+        (index_entry("Production"), "dev", {"workload": "DevTest"}, "workload"),
+        (
+            index_entry(billing_scope=None, subscription_id=GUID_A),
+            "dev",
+            {"billingScope": None, "subscriptionId": GUID_B},
+            "subscriptionId",
+        ),
+        (index_entry(billing_scope=None, subscription_id=GUID_A), "dev", {}, "subscriptionId"),
+        (index_entry("DevTest"), "prod", {}, "environment"),
+    ],
+)
+def test_immutable_field_changes_rejected(
+    sandbox: Sandbox, entry: dict[str, Any], environment: str, changes: dict[str, Any], field: str
+) -> None:
     seed_index(sandbox.trunk, environment, {"app-dev": entry})
     data = request_data(**changes)
     data = {key: value for key, value in data.items() if value is not None}
     path = sandbox.write(data)
-    result = expect_rejected(sandbox, [path], f": {field}: cannot change from",
-                             "immutable once the subscription is in the trunk")
+    result = expect_rejected(
+        sandbox, [path], f": {field}: cannot change from", "immutable once the subscription is in the trunk"
+    )
     assert result.stdout == ""
 
 
@@ -136,9 +155,14 @@ def test_same_name_in_prod_but_request_says_dev(sandbox: Sandbox) -> None:
 
 def test_mutable_fields_change_in_place(sandbox: Sandbox) -> None:
     seed_index(sandbox.trunk, "dev", {"app-dev": index_entry()})
-    data = request_data(displayName="New name", tags={"owner": "x"}, managementGroup="mg-online",
-                        owners=[{"principalId": GUID_B, "principalType": "User"}], budget=BUDGET,
-                        resourceProviders=["Microsoft.KeyVault"])
+    data = request_data(
+        displayName="New name",
+        tags={"owner": "x"},
+        managementGroup="mg-online",
+        owners=[{"principalId": GUID_B, "principalType": "User"}],
+        budget=BUDGET,
+        resourceProviders=["Microsoft.KeyVault"],
+    )
     assert validate(sandbox, sandbox.write(data)).code == 0
 
 
@@ -171,16 +195,20 @@ def test_overlapping_networks_in_one_batch(sandbox: Sandbox) -> None:
     one = sandbox.write(request_data(name="app-one", network={"addressSpace": ["10.7.0.0/16"]}))
     two = sandbox.write(request_data(name="app-two", network={"addressSpace": ["10.8.0.0/24", "10.7.3.0/24"]}))
     three = sandbox.write(request_data(name="app-three", network={"addressSpace": ["10.9.0.0/24"]}))
-    result = expect_rejected(sandbox, [one, two, three],
-                             f"network.addressSpace: 10.7.0.0/16 overlaps 10.7.3.0/24 requested by {two}",
-                             f"network.addressSpace: 10.7.3.0/24 overlaps 10.7.0.0/16 requested by {one}")
+    result = expect_rejected(
+        sandbox,
+        [one, two, three],
+        f"network.addressSpace: 10.7.0.0/16 overlaps 10.7.3.0/24 requested by {two}",
+        f"network.addressSpace: 10.7.3.0/24 overlaps 10.7.0.0/16 requested by {one}",
+    )
     assert f"{three}: ok (app-three)" in result.stdout
     assert "1 valid, 2 invalid" in result.stderr
 
 
 def test_distinct_batch_is_valid(sandbox: Sandbox) -> None:
-    paths = [sandbox.write(request_data(name=f"app-{i}", network={"addressSpace": [f"10.{i}.0.0/16"]}))
-             for i in range(5)]
+    paths = [
+        sandbox.write(request_data(name=f"app-{i}", network={"addressSpace": [f"10.{i}.0.0/16"]})) for i in range(5)
+    ]
     result = validate(sandbox, *paths)
     assert result.code == 0
     assert result.stdout.count(": ok (") == 5
@@ -202,8 +230,12 @@ def test_dev_does_not_require_budget(sandbox: Sandbox) -> None:
 def test_allow_lists(sandbox: Sandbox) -> None:
     edit_config(sandbox.trunk, "dev", managementGroups=["mg-corp-dev", "mg-sandbox"], locations=["westeurope"])
     bad = sandbox.write(request_data(managementGroup="mg-online", location="eastus"))
-    expect_rejected(sandbox, [bad], f"{bad}:6: managementGroup: 'mg-online' is not allowed in environment 'dev' "
-                    "(allowed: mg-corp-dev, mg-sandbox)", f"{bad}:7: location: 'eastus' is not allowed")
+    expect_rejected(
+        sandbox,
+        [bad],
+        f"{bad}:6: managementGroup: 'mg-online' is not allowed in environment 'dev' (allowed: mg-corp-dev, mg-sandbox)",
+        f"{bad}:7: location: 'eastus' is not allowed",
+    )
     good = sandbox.write(request_data(name="app-ok", managementGroup="mg-sandbox"))
     assert validate(sandbox, good).code == 0
 
@@ -273,8 +305,7 @@ def test_trunk_by_url_bad_config_cleans_up(sandbox: Sandbox, remote: Path) -> No
     assert leftovers(sandbox) == []
 
 
-def test_trunk_by_url_internal_error_cleans_up(sandbox: Sandbox, remote: Path,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_trunk_by_url_internal_error_cleans_up(sandbox: Sandbox, remote: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     def broken(*_: object) -> None:
         raise RuntimeError("boom")
 
@@ -322,4 +353,3 @@ def test_unreachable_trunk_json(sandbox: Sandbox) -> None:
     document = result.json()
     assert document["error"] == f"cannot read trunk {location}"
     assert document["findings"][0]["file"] == location
-

@@ -49,10 +49,16 @@ SCHEMA: dict[str, Any] = {
     "properties": {
         "name": {"type": "string", "pattern": "^[a-z][a-z0-9-]{1,48}[a-z0-9]$", "description": "The alias."},
         "displayName": {"type": "string", "minLength": 1, "maxLength": 64, "title": "Displayname"},
-        "workload": {"anyOf": [{"type": "string", "enum": ["Production", "DevTest"]}, {"type": "null"}],
-                     "default": None, "title": "Workload"},
-        "ticket": {"anyOf": [{"type": "string", "maxLength": 128}, {"type": "null"}], "default": None,
-                   "title": "Ticket"},
+        "workload": {
+            "anyOf": [{"type": "string", "enum": ["Production", "DevTest"]}, {"type": "null"}],
+            "default": None,
+            "title": "Workload",
+        },
+        "ticket": {
+            "anyOf": [{"type": "string", "maxLength": 128}, {"type": "null"}],
+            "default": None,
+            "title": "Ticket",
+        },
         "budget": {"anyOf": [{"$ref": "#/$defs/Budget"}, {"type": "null"}], "default": None},
         "tags": {"type": "object", "additionalProperties": {"type": "string", "maxLength": 256}},
     },
@@ -71,42 +77,65 @@ ACTION: dict[str, Any] = {
         "committed": {"description": "Committed names.", "value": "${{ steps.vend.outputs.committed }}"},
         "results": {"description": "JSON results.", "value": "${{ steps.vend.outputs.results }}"},
     },
-    "runs": {"using": "composite", "steps": [
-        {"id": "vend", "shell": "bash", "run": 'bash "$GITHUB_ACTION_PATH/../vend.sh"'},
-    ]},
+    "runs": {
+        "using": "composite",
+        "steps": [
+            {"id": "vend", "shell": "bash", "run": 'bash "$GITHUB_ACTION_PATH/../vend.sh"'},
+        ],
+    },
 }
 
 WORKFLOW: dict[str, Any] = {
     "name": "vend",
-    "on": {"workflow_call": {
-        "inputs": {
-            "requests": {"description": "Request files.", "type": "string", "required": True},
-            "environment": {"description": "GitHub environment.", "type": "string", "required": True},
-            "dry-run": {"description": "Do not push.", "type": "boolean", "required": False, "default": False},
-        },
-        "secrets": {"TRUNK_TOKEN": {"description": "Push token.", "required": False}},
-        "outputs": {"committed": {"description": "Committed names.", "value": "${{ jobs.vend.outputs.committed }}"}},
-    }},
+    "on": {
+        "workflow_call": {
+            "inputs": {
+                "requests": {"description": "Request files.", "type": "string", "required": True},
+                "environment": {"description": "GitHub environment.", "type": "string", "required": True},
+                "dry-run": {"description": "Do not push.", "type": "boolean", "required": False, "default": False},
+            },
+            "secrets": {"TRUNK_TOKEN": {"description": "Push token.", "required": False}},
+            "outputs": {
+                "committed": {"description": "Committed names.", "value": "${{ jobs.vend.outputs.committed }}"}
+            },
+        }
+    },
     "permissions": {"id-token": "write", "contents": "read"},
-    "jobs": {"vend": {
-        "runs-on": "ubuntu-latest",
-        "environment": "${{ inputs.environment }}",
-        "steps": [{"id": "vend", "uses": "ORG/vending/pipelines/github@v1.2.3"}],
-    }},
+    "jobs": {
+        "vend": {
+            "runs-on": "ubuntu-latest",
+            "environment": "${{ inputs.environment }}",
+            "steps": [{"id": "vend", "uses": "ORG/vending/pipelines/github@v1.2.3"}],
+        }
+    },
 }
 
 AZURE_DEVOPS: dict[str, Any] = {
     "parameters": [
         {"name": "requests", "displayName": "Request files", "type": "object", "default": []},
         {"name": "environment", "displayName": "Environment", "type": "string"},
-        {"name": "mode", "displayName": "submit or validate", "type": "string", "default": "submit",
-         "values": ["submit", "validate"]},
+        {
+            "name": "mode",
+            "displayName": "submit or validate",
+            "type": "string",
+            "default": "submit",
+            "values": ["submit", "validate"],
+        },
     ],
-    "stages": [{"stage": "vending", "jobs": [{
-        "deployment": "vending",
-        "environment": "${{ parameters.environment }}",
-        "strategy": {"runOnce": {"deploy": {"steps": [{"bash": 'bash "$AGENT_BUILDDIRECTORY/tool/vend.sh"'}]}}},
-    }]}],
+    "stages": [
+        {
+            "stage": "vending",
+            "jobs": [
+                {
+                    "deployment": "vending",
+                    "environment": "${{ parameters.environment }}",
+                    "strategy": {
+                        "runOnce": {"deploy": {"steps": [{"bash": 'bash "$AGENT_BUILDDIRECTORY/tool/vend.sh"'}]}}
+                    },
+                }
+            ],
+        }
+    ],
 }
 
 SCRIPT = """#!/usr/bin/env bash
@@ -122,23 +151,27 @@ CHANGELOG = "# Changelog\n\n## 1.2.3\n\n- Released.\n"
 
 def baseline(version: str = "1.2.3") -> Files:
     """Every interface file of a release, as data where the file is structured."""
-    return copy.deepcopy({
-        "VERSION": f"{version}\n",
-        "CHANGELOG.md": CHANGELOG.replace("1.2.3", version),
-        "README.md": "A project.\n",
-        "vending/schemas/request.schema.json": SCHEMA,
-        "pipelines/github/action.yml": ACTION,
-        ".github/workflows/vend.yml": WORKFLOW,
-        "pipelines/azure-devops/vend.yml": AZURE_DEVOPS,
-        "pipelines/vend.sh": SCRIPT,
-        "vending/config.py": 'CONFIG_FILE = "vending.yaml"\n',
-        "vending/trunkstate.py": 'INDEX_FILE = "index.json"\nINDEX_SCHEMA = 1\n',
-        "vending/render/trunkfiles.py": 'CODEOWNERS_FILE = "CODEOWNERS"\nKUSTOMIZATION_FILE = "kustomization.yaml"\n',
-        "vending/render/subscription.py": (
-            'REQUEST_FILE = "request.yaml"\nTERRAFORM_FILE = "main.tf"\nFLUX_FILE = "terraform.yaml"\n'
-            "SUBSCRIPTION_FILES = (REQUEST_FILE, TERRAFORM_FILE, FLUX_FILE)\n"
-        ),
-    })
+    return copy.deepcopy(
+        {
+            "VERSION": f"{version}\n",
+            "CHANGELOG.md": CHANGELOG.replace("1.2.3", version),
+            "README.md": "A project.\n",
+            "vending/schemas/request.schema.json": SCHEMA,
+            "pipelines/github/action.yml": ACTION,
+            ".github/workflows/vend.yml": WORKFLOW,
+            "pipelines/azure-devops/vend.yml": AZURE_DEVOPS,
+            "pipelines/vend.sh": SCRIPT,
+            "vending/config.py": 'CONFIG_FILE = "vending.yaml"\n',
+            "vending/trunkstate.py": 'INDEX_FILE = "index.json"\nINDEX_SCHEMA = 1\n',
+            "vending/render/trunkfiles.py": (
+                'CODEOWNERS_FILE = "CODEOWNERS"\nKUSTOMIZATION_FILE = "kustomization.yaml"\n'
+            ),
+            "vending/render/subscription.py": (
+                'REQUEST_FILE = "request.yaml"\nTERRAFORM_FILE = "main.tf"\nFLUX_FILE = "terraform.yaml"\n'
+                "SUBSCRIPTION_FILES = (REQUEST_FILE, TERRAFORM_FILE, FLUX_FILE)\n"
+            ),
+        }
+    )
 
 
 def write_tree(root: Path, files: Files) -> None:
@@ -158,8 +191,18 @@ def write_tree(root: Path, files: Files) -> None:
 
 def git(root: Path, *args: str) -> str:
     env = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull}
-    command = ["git", "-c", "user.name=Release", "-c", "user.email=release@example.com",
-               "-c", "commit.gpgsign=false", "-c", "tag.gpgsign=false", *args]
+    command = [
+        "git",
+        "-c",
+        "user.name=Release",
+        "-c",
+        "user.email=release@example.com",
+        "-c",
+        "commit.gpgsign=false",
+        "-c",
+        "tag.gpgsign=false",
+        *args,
+    ]
     done = subprocess.run(command, cwd=root, env=env, check=True, capture_output=True, text=True)
     return done.stdout
 

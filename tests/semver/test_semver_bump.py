@@ -44,8 +44,9 @@ CHANGES = {"breaking": _breaking, "additive": _additive, "fix": _fix}
         ("0.4.1", "fix", "0.4.2", True),
     ],
 )
-def test_bump_must_cover_the_changes(tmp_path: Path, run_check: Runner, released: str, change: str, bumped: str,
-                                     accepted: bool) -> None:
+def test_bump_must_cover_the_changes(
+    tmp_path: Path, run_check: Runner, released: str, change: str, bumped: str, accepted: bool
+) -> None:
     root, files = released_repo(tmp_path, released)
     CHANGES[change](files)
     release(root, files, bumped)
@@ -153,8 +154,9 @@ def test_not_a_repository(tmp_path: Path, run_check: Runner) -> None:
     assert "not a git repository" in outcome.err
 
 
-def test_repo_defaults_to_the_one_around_the_current_directory(tmp_path: Path, run_check: Runner,
-                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_repo_defaults_to_the_one_around_the_current_directory(
+    tmp_path: Path, run_check: Runner, monkeypatch: pytest.MonkeyPatch
+) -> None:
     root, files = released_repo(tmp_path)
     _breaking(files)
     write_tree(root, files)
@@ -182,15 +184,27 @@ def test_a_template_new_since_the_ref_is_an_addition(tmp_path: Path, run_check: 
     git(root, "tag", "v1.2.4")
     write_tree(root, files)
     document = run_check(root, "v1.2.4").document()
-    assert document["differences"] == [{"level": "minor", "area": "pipeline template",
-                                        "where": "pipelines/azure-devops/vend.yml", "change": "template added"}]
+    assert document["differences"] == [
+        {
+            "level": "minor",
+            "area": "pipeline template",
+            "where": "pipelines/azure-devops/vend.yml",
+            "change": "template added",
+        }
+    ]
 
 
 @pytest.mark.parametrize(
     ("change", "released", "expected"),
-    [(Level.MAJOR, "1.0.0", Level.MAJOR), (Level.MINOR, "1.0.0", Level.MINOR), (Level.PATCH, "1.0.0", Level.PATCH),
-     (Level.MAJOR, "0.3.0", Level.MINOR), (Level.MINOR, "0.3.0", Level.MINOR), (Level.PATCH, "0.3.0", Level.PATCH),
-     (Level.NONE, "0.3.0", Level.NONE)],
+    [
+        (Level.MAJOR, "1.0.0", Level.MAJOR),
+        (Level.MINOR, "1.0.0", Level.MINOR),
+        (Level.PATCH, "1.0.0", Level.PATCH),
+        (Level.MAJOR, "0.3.0", Level.MINOR),
+        (Level.MINOR, "0.3.0", Level.MINOR),
+        (Level.PATCH, "0.3.0", Level.PATCH),
+        (Level.NONE, "0.3.0", Level.NONE),
+    ],
 )
 def test_required_bump(change: Level, released: str, expected: Level) -> None:
     import semver
@@ -205,7 +219,12 @@ def test_actual_bump() -> None:
         return actual_bump(semver.Version.parse(old), semver.Version.parse(new))
 
     assert [bump("1.2.3", new) for new in ("2.0.0", "1.3.0", "1.2.4", "1.2.3", "1.2.2")] == [
-        Level.MAJOR, Level.MINOR, Level.PATCH, Level.NONE, None]
+        Level.MAJOR,
+        Level.MINOR,
+        Level.PATCH,
+        Level.NONE,
+        None,
+    ]
 
 
 @pytest.mark.parametrize("heading", ["## 1.3.0", "## 1.3.0 — 2024-05-01", "## [1.3.0] - 2024-05-01", "### v1.3.0"])

@@ -64,8 +64,10 @@ def test_flags_the_templates_pass_must_exist_on_the_cli() -> None:
         ('submit_args=(--trunk "$T" --as "$I")', {"submit": {"--trunk", "--as"}}),
         ("submit_args+=(--dry-run)", {"submit": {"--dry-run"}}),
         ("global_args=(--output json)", {"": {"--output"}}),
-        ("vending --output json validate --trunk=x --azure -- --not-a-flag", {"": {"--output"},
-                                                                             "validate": {"--trunk", "--azure"}}),
+        (
+            "vending --output json validate --trunk=x --azure -- --not-a-flag",
+            {"": {"--output"}, "validate": {"--trunk", "--azure"}},
+        ),
         ("# submit_args=(--commented)", {}),
         ('pip install --quiet "$DIR/vending-tool"', {}),
         ('exec vending "${global_args[@]}" submit "${submit_args[@]}" -- "$@"', {}),
@@ -90,19 +92,27 @@ def test_imported_layout_matches_the_code() -> None:
 def test_normalize_inlines_refs_and_nullable_alternatives() -> None:
     defs = {"Budget": {"type": "object", "properties": {"amount": {"type": "number"}}}}
     node = {"anyOf": [{"$ref": "#/$defs/Budget"}, {"type": "null"}], "default": None}
-    assert normalize(node, defs) == {"type": "object", "properties": {"amount": {"type": "number"}},
-                                     "default": None, "nullable": True}
+    assert normalize(node, defs) == {
+        "type": "object",
+        "properties": {"amount": {"type": "number"}},
+        "default": None,
+        "nullable": True,
+    }
 
 
 def test_recursive_refs_stop_at_the_cycle() -> None:
-    schema: dict[str, Any] = {"$defs": {"Node": {"type": "object", "properties": {"child": {"$ref": "#/$defs/Node"}}}},
-              "type": "object", "properties": {"root": {"$ref": "#/$defs/Node"}}}
+    schema: dict[str, Any] = {
+        "$defs": {"Node": {"type": "object", "properties": {"child": {"$ref": "#/$defs/Node"}}}},
+        "type": "object",
+        "properties": {"root": {"$ref": "#/$defs/Node"}},
+    }
     assert compare_schemas(schema, schema) == []
     changed = copy.deepcopy(schema)
     changed["$defs"]["Node"]["properties"]["label"] = {"type": "string"}
     changed["$defs"]["Node"]["required"] = ["label"]
     assert [(d.where, d.change) for d in compare_schemas(schema, changed)] == [
-        ("request.root.label", "required field added")]
+        ("request.root.label", "required field added")
+    ]
 
 
 def test_unknown_keywords_are_treated_as_breaking() -> None:

@@ -28,8 +28,10 @@ APP = "subscriptions/dev/team-a"
 @pytest.fixture
 def tree(remote: Path, requests_dir: Path, tmp_path: Path) -> Path:
     """A working tree of a trunk with two vended subscriptions."""
-    requests = [write_request(requests_dir, "team-a", network=network(1)),
-                write_request(requests_dir, "team-b", network=network(2))]
+    requests = [
+        write_request(requests_dir, "team-a", network=network(1)),
+        write_request(requests_dir, "team-b", network=network(2)),
+    ]
     assert vend(*submit_args(remote, *requests)).code == 0
     return checkout(remote, tmp_path / "tree")
 
@@ -88,8 +90,9 @@ def test_stale_render_is_found(tree: Path) -> None:
 
 def test_missing_kustomization_entry_is_found(tree: Path) -> None:
     kustomization = tree / "subscriptions/dev/kustomization.yaml"
-    kustomization.write_text("".join(line for line in kustomization.read_text().splitlines(keepends=True)
-                                     if "team-a/" not in line))
+    kustomization.write_text(
+        "".join(line for line in kustomization.read_text().splitlines(keepends=True) if "team-a/" not in line)
+    )
     findings = _findings(tree)
     assert [f["file"] for f in findings] == ["subscriptions/dev/kustomization.yaml"]
 
@@ -137,8 +140,10 @@ def test_duplicate_name_across_environments_is_found(tree: Path) -> None:
     (tree / "subscriptions/prod/team-a/request.yaml").write_text((tree / APP / "request.yaml").read_text())
     _rewrite(tree, "subscriptions/prod/team-a/request.yaml", environment="prod", network=None)
     findings = _findings(tree)
-    assert any(f["file"] == "team-a" and "duplicate" in f["message"] and "'dev'" in f["message"]
-               and "'prod'" in f["message"] for f in findings)
+    assert any(
+        f["file"] == "team-a" and "duplicate" in f["message"] and "'dev'" in f["message"] and "'prod'" in f["message"]
+        for f in findings
+    )
 
 
 def test_overlapping_networks_written_by_hand_are_found(tree: Path) -> None:

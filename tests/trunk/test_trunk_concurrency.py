@@ -42,8 +42,7 @@ exit 0
 
 def _spawn(remote: Path, requests: list[Path], identity: str = DEV) -> subprocess.Popen[str]:
     argv = cli_command("--output", "json", *submit_args(remote, *requests, identity=identity))
-    return subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env=clean_environment())
+    return subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=clean_environment())
 
 
 def _finish(process: subprocess.Popen[str]) -> tuple[int, dict[str, object]]:
@@ -56,8 +55,18 @@ def _finish(process: subprocess.Popen[str]) -> tuple[int, dict[str, object]]:
 @pytest.mark.slow
 def test_concurrent_submitters_lose_nothing(remote: Path, requests_dir: Path) -> None:
     start = commits(remote)
-    batches = [[write_request(requests_dir / f"p{p}", f"team-{p}-{r}", network=network(p * PER_PROCESS + r),
-                              displayName=f"Team {p}.{r}") for r in range(PER_PROCESS)] for p in range(PROCESSES)]
+    batches = [
+        [
+            write_request(
+                requests_dir / f"p{p}",
+                f"team-{p}-{r}",
+                network=network(p * PER_PROCESS + r),
+                displayName=f"Team {p}.{r}",
+            )
+            for r in range(PER_PROCESS)
+        ]
+        for p in range(PROCESSES)
+    ]
     processes = [_spawn(remote, batch) for batch in batches]
     outcomes = [_finish(process) for process in processes]
     assert [code for code, _ in outcomes] == [0] * PROCESSES
@@ -66,7 +75,7 @@ def test_concurrent_submitters_lose_nothing(remote: Path, requests_dir: Path) ->
     names = {f"team-{p}-{r}" for p in range(PROCESSES) for r in range(PER_PROCESS)}
     history = commits(remote)
     assert history[: len(start)] == start
-    landed = history[len(start):]
+    landed = history[len(start) :]
     assert len(landed) == PROCESSES * PER_PROCESS
     assert {result["commit"] for result in reported} == set(landed)
     assert Counter(trailer_map(remote, commit)["Vending-Request"] for commit in landed) == Counter(names)
@@ -131,8 +140,7 @@ def test_race_for_one_name_with_the_same_content(remote: Path, tmp_path: Path) -
 def test_race_for_overlapping_networks(remote: Path, tmp_path: Path) -> None:
     _install_barrier(remote, tmp_path)
     left = write_request(tmp_path / "left", "team-l", network={"addressSpace": ["10.9.0.0/16"], "hubPeering": False})
-    right = write_request(tmp_path / "right", "team-r", network={"addressSpace": ["10.9.8.0/24"],
-                                                                  "hubPeering": False})
+    right = write_request(tmp_path / "right", "team-r", network={"addressSpace": ["10.9.8.0/24"], "hubPeering": False})
     outcomes = [_finish(process) for process in (_spawn(remote, [left]), _spawn(remote, [right]))]
     assert sorted(code for code, _ in outcomes) == [0, 2]
     loser = next(doc for code, doc in outcomes if code == 2)["results"][0]  # type: ignore[index]

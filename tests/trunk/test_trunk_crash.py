@@ -41,8 +41,13 @@ def _batch(directory: Path) -> list[Path]:
 def _start(remote: Path, requests: list[Path], temp: Path, workdir: Path | None) -> subprocess.Popen[bytes]:
     extra = ["--workdir", str(workdir)] if workdir else []
     argv = cli_command(*submit_args(remote, *requests), *extra)
-    return subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-                            env=clean_environment({"TMPDIR": str(temp)}))
+    return subprocess.Popen(
+        argv,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+        env=clean_environment({"TMPDIR": str(temp)}),
+    )
 
 
 def _kill_after(process: subprocess.Popen[bytes], delay: float) -> None:
@@ -123,10 +128,19 @@ def test_sweep_spares_work_directories_in_use(remote: Path, tmp_path: Path, monk
     assert unrelated.is_dir()
 
 
-@pytest.mark.parametrize("lock", ["index.lock", "HEAD.lock", "refs/heads/main.lock", "refs/remotes/origin/main.lock",
-                                  "shallow.lock", "config.lock", "packed-refs.lock"])
-def test_stale_git_locks_in_a_workdir_are_cleared(remote: Path, requests_dir: Path, tmp_path: Path,
-                                                  lock: str) -> None:
+@pytest.mark.parametrize(
+    "lock",
+    [
+        "index.lock",
+        "HEAD.lock",
+        "refs/heads/main.lock",
+        "refs/remotes/origin/main.lock",
+        "shallow.lock",
+        "config.lock",
+        "packed-refs.lock",
+    ],
+)
+def test_stale_git_locks_in_a_workdir_are_cleared(remote: Path, requests_dir: Path, tmp_path: Path, lock: str) -> None:
     workdir = tmp_path / "work"
     assert vend(*submit_args(remote, write_request(requests_dir, "team-a")), "--workdir", workdir).code == 0
     stale = workdir / "trunk" / ".git" / lock
@@ -138,8 +152,7 @@ def test_stale_git_locks_in_a_workdir_are_cleared(remote: Path, requests_dir: Pa
     assert len(commits(remote)) == 3
 
 
-def test_workdir_with_unpushed_commits_is_reset_to_the_remote(remote: Path, requests_dir: Path,
-                                                              tmp_path: Path) -> None:
+def test_workdir_with_unpushed_commits_is_reset_to_the_remote(remote: Path, requests_dir: Path, tmp_path: Path) -> None:
     workdir = tmp_path / "work"
     assert vend(*submit_args(remote, write_request(requests_dir, "team-a")), "--workdir", workdir).code == 0
     trunk = workdir / "trunk"
@@ -165,8 +178,7 @@ def test_workdir_of_another_trunk_is_recloned(remote: Path, requests_dir: Path, 
 
 
 @pytest.mark.parametrize("damage", ["half-cloned", "garbage-head", "no-objects", "sparse-lock"])
-def test_damaged_workdir_is_repaired_or_recloned(remote: Path, requests_dir: Path, tmp_path: Path,
-                                                  damage: str) -> None:
+def test_damaged_workdir_is_repaired_or_recloned(remote: Path, requests_dir: Path, tmp_path: Path, damage: str) -> None:
     workdir = tmp_path / "work"
     trunk = workdir / "trunk"
     if damage == "half-cloned":
@@ -195,8 +207,9 @@ def test_workdir_reused_twice_in_one_process(remote: Path, requests_dir: Path, t
     assert len(commits(remote)) == 3
 
 
-def test_kill_between_commit_and_push_leaves_the_remote_unchanged(remote: Path, requests_dir: Path,
-                                                                 tmp_path: Path) -> None:
+def test_kill_between_commit_and_push_leaves_the_remote_unchanged(
+    remote: Path, requests_dir: Path, tmp_path: Path
+) -> None:
     head = tip(remote)
     hook = remote / "hooks" / "pre-receive"
     hook.write_text("#!/bin/sh\nsleep 30\n")
@@ -217,6 +230,7 @@ def _pushing(workdir: Path) -> bool:
     trunk = workdir / "trunk"
     if not (trunk / ".git").is_dir():
         return False
-    log = subprocess.run(["git", "rev-list", "--count", "HEAD"], cwd=trunk, capture_output=True, text=True,
-                         check=False).stdout.strip()
+    log = subprocess.run(
+        ["git", "rev-list", "--count", "HEAD"], cwd=trunk, capture_output=True, text=True, check=False
+    ).stdout.strip()
     return log.isdigit() and int(log) > BATCH

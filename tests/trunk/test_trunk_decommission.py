@@ -58,9 +58,12 @@ def test_decommission_removes_directory_and_kustomization_entry(vended: Path) ->
     history = commits(vended)
     assert history[-2] == head
     assert changed_files(vended, history[-1]) == [
-        "subscriptions/dev/index.json", "subscriptions/dev/kustomization.yaml",
-        "subscriptions/dev/team-a/main.tf", "subscriptions/dev/team-a/request.yaml",
-        "subscriptions/dev/team-a/terraform.yaml"]
+        "subscriptions/dev/index.json",
+        "subscriptions/dev/kustomization.yaml",
+        "subscriptions/dev/team-a/main.tf",
+        "subscriptions/dev/team-a/request.yaml",
+        "subscriptions/dev/team-a/terraform.yaml",
+    ]
     assert not exists(vended, "subscriptions/dev/team-a/request.yaml")
     kustomization = show(vended, "subscriptions/dev/kustomization.yaml")
     assert "team-a/" not in kustomization and "team-b/terraform.yaml" in kustomization
@@ -72,8 +75,12 @@ def test_decommission_removes_directory_and_kustomization_entry(vended: Path) ->
     assert tomb["date"].startswith("20") and "T" in tomb["date"]
     assert "subscriptionId" in tomb
     assert dict(trailers(vended, history[-1])) == {
-        "Vending-Request": "team-a", "Vending-Interface": "0.1.0", "Requested-By": "bob@contoso.com",
-        "Vending-Identity": DEV, "Azure-Checks": "skipped"}
+        "Vending-Request": "team-a",
+        "Vending-Interface": "0.1.0",
+        "Requested-By": "bob@contoso.com",
+        "Vending-Identity": DEV,
+        "Azure-Checks": "skipped",
+    }
     assert git(vended, "log", "-1", "--format=%s").strip() == "Decommission team-a from dev"
     assert vend("check", "--trunk", vended).code == 0
 
@@ -86,8 +93,10 @@ def test_json_output_states_the_policy(remote: Path) -> None:
     assert document["status"] == "committed" and document["commit"] == tip(remote)
     # An adopted subscription was created outside vending: it is retained even in an environment that cancels.
     assert document["deletionPolicy"] == "retain" and "kept" in document["effect"]
-    assert index_json(remote)["decommissioned"]["platform-management"]["subscriptionId"] == \
-        "00000000-0000-0000-0000-0000000000aa"
+    assert (
+        index_json(remote)["decommissioned"]["platform-management"]["subscriptionId"]
+        == "00000000-0000-0000-0000-0000000000aa"
+    )
 
 
 def test_json_output_states_the_cancel_policy(remote: Path) -> None:
@@ -116,8 +125,9 @@ def test_policy_is_the_one_fixed_at_render_time(vended: Path, tmp_path: Path) ->
 
 
 def test_environment_forbidding_decommission_refuses(vended: Path, tmp_path: Path) -> None:
-    config = show(vended, "vending.yaml").replace("    deletion: cancel\n",
-                                                  "    deletion: cancel\n    decommissionAllowed: false\n")
+    config = show(vended, "vending.yaml").replace(
+        "    deletion: cancel\n", "    deletion: cancel\n    decommissionAllowed: false\n"
+    )
     head = push_admin_change(vended, tmp_path / "admin", {"vending.yaml": config}, "Forbid decommission in dev")
     run = vend(*_decommission(vended, "team-a"))
     assert run.code == 4

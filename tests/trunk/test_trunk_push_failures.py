@@ -52,8 +52,15 @@ def _closed_port() -> int:
 def _install_hook(remote: Path, tmp_path: Path, rate: float, seed: int = 1) -> Path:
     log = tmp_path / "pushes.log"
     hook = remote / "hooks" / "pre-receive"
-    hook.write_text(REJECTING_HOOK.format(python=shutil.which("python3") or "/usr/bin/python3",
-                                          counter=str(tmp_path / "count"), seed=seed, rate=rate, log=str(log)))
+    hook.write_text(
+        REJECTING_HOOK.format(
+            python=shutil.which("python3") or "/usr/bin/python3",
+            counter=str(tmp_path / "count"),
+            seed=seed,
+            rate=rate,
+            log=str(log),
+        )
+    )
     hook.chmod(0o755)
     return log
 
@@ -66,8 +73,11 @@ def _rejects(seed: int, count: int) -> bool:
 @pytest.mark.parametrize("location", ["missing", "http", "git"])
 def test_unreachable_remote_exits_5(tmp_path: Path, requests_dir: Path, location: str) -> None:
     port = _closed_port()
-    url = {"missing": str(tmp_path / "does-not-exist.git"), "http": f"http://127.0.0.1:{port}/trunk.git",
-           "git": f"git://127.0.0.1:{port}/trunk.git"}[location]
+    url = {
+        "missing": str(tmp_path / "does-not-exist.git"),
+        "http": f"http://127.0.0.1:{port}/trunk.git",
+        "git": f"git://127.0.0.1:{port}/trunk.git",
+    }[location]
     run = vend("--output", "json", *submit_args(url, write_request(requests_dir, "team-a")))
     assert run.code == 5
     document = run.json()
@@ -77,8 +87,9 @@ def test_unreachable_remote_exits_5(tmp_path: Path, requests_dir: Path, location
     assert result["file"].endswith("team-a.yaml")
 
 
-def test_remote_vanishing_before_the_push_exits_5(remote: Path, requests_dir: Path, tmp_path: Path,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_remote_vanishing_before_the_push_exits_5(
+    remote: Path, requests_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     head = tip(remote)
     moved = tmp_path / "moved.git"
     real_push = TrunkClone.push
@@ -94,8 +105,9 @@ def test_remote_vanishing_before_the_push_exits_5(remote: Path, requests_dir: Pa
     assert git(moved, "rev-parse", "main").strip() == head
 
 
-def test_random_rejections_are_retried_until_accepted(remote: Path, requests_dir: Path, tmp_path: Path,
-                                                      sleeps: list[float]) -> None:
+def test_random_rejections_are_retried_until_accepted(
+    remote: Path, requests_dir: Path, tmp_path: Path, sleeps: list[float]
+) -> None:
     seed = next(seed for seed in range(100) if _rejects(seed, 0) and _rejects(seed, 1))
     log = _install_hook(remote, tmp_path, rate=0.5, seed=seed)
     start = commits(remote)
@@ -108,26 +120,31 @@ def test_random_rejections_are_retried_until_accepted(remote: Path, requests_dir
     assert document["attempts"] == len(pushes) > 1
     assert len(sleeps) == pushes.count("R")
     assert all(0 <= delay <= 2.0 for delay in sleeps)
-    landed = commits(remote)[len(start):]
+    landed = commits(remote)[len(start) :]
     assert [r["commit"] for r in document["results"]] == landed and len(landed) == 3
     assert vend("check", "--trunk", remote).code == 0
 
 
 @pytest.mark.parametrize("seed", range(4))
-def test_random_rejections_converge(remote: Path, requests_dir: Path, tmp_path: Path, sleeps: list[float],
-                                    seed: int) -> None:
+def test_random_rejections_converge(
+    remote: Path, requests_dir: Path, tmp_path: Path, sleeps: list[float], seed: int
+) -> None:
     _install_hook(remote, tmp_path, rate=0.5, seed=seed)
     run = vend(*submit_args(remote, write_request(requests_dir, "team-a")))
     assert run.code == 0
     assert len(commits(remote)) == 2
 
 
-def test_always_rejecting_hook_exits_5_and_pushes_nothing(remote: Path, requests_dir: Path, tmp_path: Path,
-                                                          sleeps: list[float]) -> None:
+def test_always_rejecting_hook_exits_5_and_pushes_nothing(
+    remote: Path, requests_dir: Path, tmp_path: Path, sleeps: list[float]
+) -> None:
     log = _install_hook(remote, tmp_path, rate=1.0)
     head = tip(remote)
-    run = vend("--output", "json", *submit_args(remote, write_request(requests_dir, "team-a"),
-                                                write_request(requests_dir, "team-b")))
+    run = vend(
+        "--output",
+        "json",
+        *submit_args(remote, write_request(requests_dir, "team-a"), write_request(requests_dir, "team-b")),
+    )
     assert run.code == 5
     results = run.json()["results"]
     assert [r["status"] for r in results] == ["rejected", "rejected"]

@@ -39,9 +39,13 @@ def test_identity_not_owning_the_environment_is_refused(remote: Path, requests_d
     result = run.json()["results"][0]
     assert result["status"] == "rejected" and result["commit"] is None
     messages = [error["message"] for error in result["errors"]]
-    for path in ("subscriptions/dev/team-a/request.yaml", "subscriptions/dev/team-a/main.tf",
-                 "subscriptions/dev/team-a/terraform.yaml", "subscriptions/dev/index.json",
-                 "subscriptions/dev/kustomization.yaml"):
+    for path in (
+        "subscriptions/dev/team-a/request.yaml",
+        "subscriptions/dev/team-a/main.tf",
+        "subscriptions/dev/team-a/terraform.yaml",
+        "subscriptions/dev/index.json",
+        "subscriptions/dev/kustomization.yaml",
+    ):
         assert f"{identity} does not own {path} (owners: {DEV})" in messages
     assert tip(remote) == head
 
@@ -53,9 +57,13 @@ def test_scope_refusal_in_text_names_paths_and_owners(remote: Path, requests_dir
 
 
 def test_scope_refusal_does_not_block_owned_requests(remote: Path, requests_dir: Path) -> None:
-    prod = write_request(requests_dir, "team-p", environment="prod", managementGroup="mg-corp-prod",
-                         budget={"amount": 10, "timeGrain": "Monthly", "thresholds": [100],
-                                 "contactEmails": ["finops@contoso.com"]})
+    prod = write_request(
+        requests_dir,
+        "team-p",
+        environment="prod",
+        managementGroup="mg-corp-prod",
+        budget={"amount": 10, "timeGrain": "Monthly", "thresholds": [100], "contactEmails": ["finops@contoso.com"]},
+    )
     run = vend("--output", "json", *submit_args(remote, prod, write_request(requests_dir, "team-a")))
     assert run.code == 4
     statuses = [result["status"] for result in run.json()["results"]]
@@ -72,7 +80,7 @@ def test_submit_never_changes_admin_files(remote: Path, requests_dir: Path, tmp_
     run = vend(*submit_args(remote, write_request(requests_dir, "team-a")))
     assert run.code == 0
     assert show(remote, "CODEOWNERS") == owners_before
-    for commit in commits(remote)[commits(remote).index(start) + 1:]:
+    for commit in commits(remote)[commits(remote).index(start) + 1 :]:
         assert not {"vending.yaml", "CODEOWNERS"} & set(changed_files(remote, commit))
 
 
@@ -92,16 +100,18 @@ def test_trunk_without_codeowners_refuses(remote: Path, requests_dir: Path, tmp_
 
 
 def test_unowned_paths_are_refused(remote: Path, requests_dir: Path, tmp_path: Path) -> None:
-    head = push_admin_change(remote, tmp_path / "admin", {"CODEOWNERS": f"/subscriptions/prod/ {PROD}\n"},
-                             "Only prod is owned")
+    head = push_admin_change(
+        remote, tmp_path / "admin", {"CODEOWNERS": f"/subscriptions/prod/ {PROD}\n"}, "Only prod is owned"
+    )
     run = vend(*submit_args(remote, write_request(requests_dir, "team-a")))
     assert run.code == 4
     assert "does not own subscriptions/dev/team-a/main.tf (owners: nobody (unowned))" in run.stderr
     assert tip(remote) == head
 
 
-@pytest.mark.parametrize("name", ["../evil", "a/../../b", "/etc/passwd", "..", "team/../../x", ".git",
-                                  "team-a/../../../tmp"])
+@pytest.mark.parametrize(
+    "name", ["../evil", "a/../../b", "/etc/passwd", "..", "team/../../x", ".git", "team-a/../../../tmp"]
+)
 def test_hostile_names_are_rejected_by_validation(remote: Path, requests_dir: Path, name: str) -> None:
     head = tip(remote)
     request = write_data(requests_dir / "hostile.yaml", {**BASE, "name": name})
@@ -122,8 +132,23 @@ def test_hostile_environments_are_rejected(remote: Path, requests_dir: Path, env
     assert tip(remote) == head
 
 
-@pytest.mark.parametrize("path", ["../x", "a/../../x", "/abs/x", "//abs", "", ".", "a\\..\\b", "..\\x",
-                                  ".git/config", ".git/hooks/pre-commit", "a/..", "a/b/../../../c"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "../x",
+        "a/../../x",
+        "/abs/x",
+        "//abs",
+        "",
+        ".",
+        "a\\..\\b",
+        "..\\x",
+        ".git/config",
+        ".git/hooks/pre-commit",
+        "a/..",
+        "a/b/../../../c",
+    ],
+)
 def test_safe_relative_refuses_ways_out(path: str) -> None:
     with pytest.raises(RenderBugError):
         safe_relative(path)

@@ -123,8 +123,9 @@ def test_overlapping_network_with_trunk_is_rejected(remote: Path, requests_dir: 
 
 
 def test_json_report_shape(remote: Path, requests_dir: Path) -> None:
-    code, document = _submit_json(remote, write_request(requests_dir, "team-a"),
-                                  write_request(requests_dir, "Bad_Name"))
+    code, document = _submit_json(
+        remote, write_request(requests_dir, "team-a"), write_request(requests_dir, "Bad_Name")
+    )
     assert code == 2
     assert isinstance(document["results"], list) and len(document["results"]) == 2
     for result in document["results"]:
@@ -133,8 +134,13 @@ def test_json_report_shape(remote: Path, requests_dir: Path) -> None:
         assert result["commit"] is None or (isinstance(result["commit"], str) and len(result["commit"]) == 40)
         for error in result["errors"]:
             assert isinstance(error["field"], str) and isinstance(error["message"], str)
-    assert document["results"][0] == {**document["results"][0], "name": "team-a", "environment": "dev",
-                                      "status": "committed", "errors": []}
+    assert document["results"][0] == {
+        **document["results"][0],
+        "name": "team-a",
+        "environment": "dev",
+        "status": "committed",
+        "errors": [],
+    }
     assert document["results"][1]["status"] == "rejected"
     assert any(error["field"] == "name" for error in document["results"][1]["errors"])
 
@@ -158,4 +164,3 @@ def test_dry_run_json_carries_the_diff(remote: Path, requests_dir: Path) -> None
     assert "diff --git" in document["diff"]
     assert document["results"][0]["commit"] is None
     assert tip(remote) == head
-

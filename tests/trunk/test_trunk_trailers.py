@@ -30,8 +30,12 @@ def test_trailers_are_exactly_the_contract(remote: Path, requests_dir: Path) -> 
     assert run.code == 0
     commit = tip(remote)
     assert trailers(remote, commit) == [
-        ("Vending-Request", "team-a"), ("Vending-Interface", "0.1.0"), ("Requested-By", "carol@contoso.com"),
-        ("Vending-Identity", DEV), ("Azure-Checks", "skipped")]
+        ("Vending-Request", "team-a"),
+        ("Vending-Interface", "0.1.0"),
+        ("Requested-By", "carol@contoso.com"),
+        ("Vending-Identity", DEV),
+        ("Azure-Checks", "skipped"),
+    ]
     assert message(remote, commit).splitlines()[0] == "Vend team-a in dev"
 
 
@@ -39,8 +43,13 @@ def test_ticket_trailer_when_given(remote: Path) -> None:
     run = vend(*submit_args(remote, EXAMPLES / "payments-prod.yaml", identity=PROD))
     assert run.code == 0, run.stderr
     assert trailers(remote, tip(remote)) == [
-        ("Vending-Request", "payments-prod"), ("Vending-Interface", "0.1.0"), ("Requested-By", "bob@contoso.com"),
-        ("Vending-Identity", PROD), ("Azure-Checks", "skipped"), ("Ticket", "CHG-20261126-042")]
+        ("Vending-Request", "payments-prod"),
+        ("Vending-Interface", "0.1.0"),
+        ("Requested-By", "bob@contoso.com"),
+        ("Vending-Identity", PROD),
+        ("Azure-Checks", "skipped"),
+        ("Ticket", "CHG-20261126-042"),
+    ]
 
 
 def test_update_subject_and_trailers(remote: Path, requests_dir: Path) -> None:
@@ -57,8 +66,13 @@ def test_default_author_is_the_requester_and_committer_the_identity(remote: Path
 
 
 def test_author_from_the_cli(remote: Path, requests_dir: Path) -> None:
-    run = vend(*submit_args(remote, write_request(requests_dir, "team-a")), "--author", "Carol Ops <carol@ex.org>",
-               "--committer-email", "bot@ex.org")
+    run = vend(
+        *submit_args(remote, write_request(requests_dir, "team-a")),
+        "--author",
+        "Carol Ops <carol@ex.org>",
+        "--committer-email",
+        "bot@ex.org",
+    )
     assert run.code == 0
     assert _person(remote, tip(remote), "author") == "Carol Ops <carol@ex.org>"
     assert _person(remote, tip(remote), "committer") == f"{DEV} <bot@ex.org>"
@@ -72,16 +86,29 @@ def test_invalid_author_is_rejected(remote: Path, requests_dir: Path) -> None:
     assert tip(remote) == head
 
 
-@pytest.mark.parametrize(("variables", "expected"), [
-    ({"GITHUB_ACTIONS": "true", "GITHUB_ACTOR": "octocat", "GITHUB_ACTOR_ID": "583231"},
-     "octocat <583231+octocat@users.noreply.github.com>"),
-    ({"GITHUB_ACTIONS": "true", "GITHUB_ACTOR": "octocat"}, "octocat <octocat@users.noreply.github.com>"),
-    ({"TF_BUILD": "True", "BUILD_REQUESTEDFOR": "Dana Dev", "BUILD_REQUESTEDFOREMAIL": "dana@contoso.com"},
-     "Dana Dev <dana@contoso.com>"),
-    ({"GITHUB_ACTOR": "octocat"}, "alice <alice@contoso.com>"),
-])
-def test_author_from_the_ci_host(remote: Path, requests_dir: Path, tmp_path: Path,
-                                 monkeypatch: pytest.MonkeyPatch, variables: dict[str, str], expected: str) -> None:
+@pytest.mark.parametrize(
+    ("variables", "expected"),
+    [
+        (
+            {"GITHUB_ACTIONS": "true", "GITHUB_ACTOR": "octocat", "GITHUB_ACTOR_ID": "583231"},
+            "octocat <583231+octocat@users.noreply.github.com>",
+        ),
+        ({"GITHUB_ACTIONS": "true", "GITHUB_ACTOR": "octocat"}, "octocat <octocat@users.noreply.github.com>"),
+        (
+            {"TF_BUILD": "True", "BUILD_REQUESTEDFOR": "Dana Dev", "BUILD_REQUESTEDFOREMAIL": "dana@contoso.com"},
+            "Dana Dev <dana@contoso.com>",
+        ),
+        ({"GITHUB_ACTOR": "octocat"}, "alice <alice@contoso.com>"),
+    ],
+)
+def test_author_from_the_ci_host(
+    remote: Path,
+    requests_dir: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    variables: dict[str, str],
+    expected: str,
+) -> None:
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(tmp_path / "summary.md"))
     monkeypatch.setenv("GITHUB_OUTPUT", str(tmp_path / "outputs.txt"))
     for key, value in variables.items():
@@ -92,8 +119,9 @@ def test_author_from_the_ci_host(remote: Path, requests_dir: Path, tmp_path: Pat
     assert _person(remote, tip(remote), "committer") == f"{DEV} <vending@users.noreply.github.com>"
 
 
-def test_cli_author_wins_over_the_ci_host(remote: Path, requests_dir: Path, tmp_path: Path,
-                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cli_author_wins_over_the_ci_host(
+    remote: Path, requests_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(tmp_path / "summary.md"))
     monkeypatch.setenv("GITHUB_OUTPUT", str(tmp_path / "outputs.txt"))
     monkeypatch.setenv("GITHUB_ACTIONS", "true")

@@ -40,13 +40,13 @@ def test_a_working_tree_refusing_pushes_exits_5_at_once_with_a_hint(tmp_path: Pa
 
 def test_bad_identity_and_reason_are_refused_before_anything_is_written(tmp_path: Path) -> None:
     trunk = _init(tmp_path)
-    run = vend("submit", EXAMPLES / "app-dev.yaml", "--trunk", trunk, "--as", "not an owner",
-               "--skip-azure-checks")
+    run = vend("submit", EXAMPLES / "app-dev.yaml", "--trunk", trunk, "--as", "not an owner", "--skip-azure-checks")
     assert run.code == 2 and "--as" in run.stderr
     assert vend(*submit_args(trunk, EXAMPLES / "app-dev.yaml")).code == 0
     head = git(trunk, "rev-parse", "HEAD")
-    run = vend("decommission", "app-dev", "--trunk", trunk, "--as", DEV, "--confirm", "app-dev",
-               "--reason", "bad\x00reason")
+    run = vend(
+        "decommission", "app-dev", "--trunk", trunk, "--as", DEV, "--confirm", "app-dev", "--reason", "bad\x00reason"
+    )
     assert run.code == 2 and "--reason" in run.stderr
     assert git(trunk, "rev-parse", "HEAD") == head
     assert git(trunk, "status", "--porcelain").strip() == ""

@@ -24,8 +24,16 @@ DEV = "@example/platform-dev"
 PROD = "@example/platform-prod"
 ADMINS = "@example/platform-admins"
 CLI_SCRIPT = "import sys; from vending.cli import main; main(sys.argv[1:])"
-CI_VARIABLES = ("GITHUB_ACTIONS", "GITHUB_ACTOR", "GITHUB_ACTOR_ID", "TF_BUILD", "BUILD_REQUESTEDFOR",
-                "BUILD_REQUESTEDFOREMAIL", "GITHUB_STEP_SUMMARY", "GITHUB_OUTPUT")
+CI_VARIABLES = (
+    "GITHUB_ACTIONS",
+    "GITHUB_ACTOR",
+    "GITHUB_ACTOR_ID",
+    "TF_BUILD",
+    "BUILD_REQUESTEDFOR",
+    "BUILD_REQUESTEDFOREMAIL",
+    "GITHUB_STEP_SUMMARY",
+    "GITHUB_OUTPUT",
+)
 
 BASE: dict[str, Any] = {
     "interfaceVersion": "0.1.0",
@@ -107,8 +115,14 @@ def message(remote: Path, commit: str) -> str:
 
 def trailers(remote: Path, commit: str) -> list[tuple[str, str]]:
     """The commit's trailers as ``git interpret-trailers --parse`` reads them, in order."""
-    parsed = subprocess.run(["git", "interpret-trailers", "--parse"], input=message(remote, commit),
-                            capture_output=True, text=True, check=True, cwd=remote).stdout
+    parsed = subprocess.run(
+        ["git", "interpret-trailers", "--parse"],
+        input=message(remote, commit),
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=remote,
+    ).stdout
     pairs = [line.split(": ", 1) for line in parsed.splitlines() if line]
     return [(key, value) for key, value in pairs]
 

@@ -87,13 +87,28 @@ class SdkAzureReader:
         if settings.credential == "static-test":
             per_retry.insert(0, LoopbackOnlyPolicy())
         verify: str | bool = str(settings.ca_bundle) if settings.ca_bundle else True
-        transport = _PooledTransport(settings.max_concurrency + 2, connection_verify=verify,
-                                     read_timeout=settings.read_timeout, connection_timeout=15)
-        retry = RetryPolicy(retry_total=settings.retry_total, retry_connect=5, retry_read=5, retry_status=8,
-                            retry_backoff_factor=0.5, retry_backoff_max=30)
-        return {"base_url": settings.arm_endpoint, "credential_scopes": [settings.token_scope],
-                "transport": transport, "retry_policy": retry, "per_retry_policies": per_retry,
-                "connection_verify": verify}
+        transport = _PooledTransport(
+            settings.max_concurrency + 2,
+            connection_verify=verify,
+            read_timeout=settings.read_timeout,
+            connection_timeout=15,
+        )
+        retry = RetryPolicy(
+            retry_total=settings.retry_total,
+            retry_connect=5,
+            retry_read=5,
+            retry_status=8,
+            retry_backoff_factor=0.5,
+            retry_backoff_max=30,
+        )
+        return {
+            "base_url": settings.arm_endpoint,
+            "credential_scopes": [settings.token_scope],
+            "transport": transport,
+            "retry_policy": retry,
+            "per_retry_policies": per_retry,
+            "connection_verify": verify,
+        }
 
     def _call(self, what: str, call: Callable[[], T]) -> T:
         with self._lock:
@@ -119,8 +134,10 @@ class SdkAzureReader:
         return _subscription(item)
 
     def list_locations(self, subscription_id: str) -> list[str]:
-        items = self._call("subscriptions.list_locations",
-                           lambda: list(self.subscriptions.subscriptions.list_locations(subscription_id)))
+        items = self._call(
+            "subscriptions.list_locations",
+            lambda: list(self.subscriptions.subscriptions.list_locations(subscription_id)),
+        )
         return [str(item.name) for item in items if item.name]
 
     def management_group_exists(self, group_id: str) -> bool:
@@ -142,22 +159,32 @@ class SdkAzureReader:
         props = alias.properties
         if props is None:
             return AliasInfo(name, None, None, None)
-        return AliasInfo(name, _text(props.subscription_id), _text(props.display_name),
-                         _text(props.billing_scope), _text(props.provisioning_state))
+        return AliasInfo(
+            name,
+            _text(props.subscription_id),
+            _text(props.display_name),
+            _text(props.billing_scope),
+            _text(props.provisioning_state),
+        )
 
     def get_tenant_policy(self) -> TenantPolicyInfo:
-        policy = self._call("subscription_policy.get_policy_for_tenant",
-                            lambda: self.subscriptions.subscription_policy.get_policy_for_tenant())
+        policy = self._call(
+            "subscription_policy.get_policy_for_tenant",
+            lambda: self.subscriptions.subscription_policy.get_policy_for_tenant(),
+        )
         props = policy.properties
         if props is None:
             return TenantPolicyInfo()
-        return TenantPolicyInfo(bool(props.block_subscriptions_into_tenant),
-                                bool(props.block_subscriptions_leaving_tenant),
-                                tuple(p.lower() for p in props.exempted_principals or ()))
+        return TenantPolicyInfo(
+            bool(props.block_subscriptions_into_tenant),
+            bool(props.block_subscriptions_leaving_tenant),
+            tuple(p.lower() for p in props.exempted_principals or ()),
+        )
 
     def get_billing_account_policy(self, billing_account: str) -> BillingPolicyInfo:
-        policy = self._call("billing_account.get_policy",
-                            lambda: self.subscriptions.billing_account.get_policy(billing_account))
+        policy = self._call(
+            "billing_account.get_policy", lambda: self.subscriptions.billing_account.get_policy(billing_account)
+        )
         props = policy.properties
         if props is None:
             return BillingPolicyInfo()
@@ -173,8 +200,14 @@ class SdkAzureReader:
         traffic = self.traffic.snapshot()
         with self._lock:
             operations = dict(self.operations)
-        return ReadUsage(operations, traffic.requests, traffic.retries, traffic.throttled,
-                         traffic.transport_errors, traffic.paced_seconds)
+        return ReadUsage(
+            operations,
+            traffic.requests,
+            traffic.retries,
+            traffic.throttled,
+            traffic.transport_errors,
+            traffic.paced_seconds,
+        )
 
     def close(self) -> None:
         self.subscriptions.close()

@@ -37,12 +37,17 @@ class _Verdict:
         self.findings.append(Finding(self.source, field_path, message))
 
     def result(self) -> RequestResult:
-        return RequestResult(self.source, self.request.name, tuple(self.findings), tuple(self.notes),
-                             self.already_vended)
+        return RequestResult(
+            self.source, self.request.name, tuple(self.findings), tuple(self.notes), self.already_vended
+        )
 
 
-def check_requests(requests: Sequence[tuple[str, Request]], reader: AzureReader, settings: AzureSettings,
-                   in_trunk: Collection[str] = ()) -> CheckReport:
+def check_requests(
+    requests: Sequence[tuple[str, Request]],
+    reader: AzureReader,
+    settings: AzureSettings,
+    in_trunk: Collection[str] = (),
+) -> CheckReport:
     """Check every ``(source file, request)`` pair against Azure and collect every finding.
 
     ``in_trunk`` names requests already recorded in the trunk: their alias is theirs even when
@@ -61,11 +66,15 @@ def require_tenant(tenants: Sequence[TenantInfo], tenant_id: str | None) -> None
     """The credential must see a tenant, and the expected one when it is named."""
     visible = sorted(t.tenant_id.lower() for t in tenants)
     if not visible:
-        raise AzureCheckError("the Azure identity sees no tenant at all; sign in to the right directory "
-                              "(az login --tenant <tenant>) or check the service connection")
+        raise AzureCheckError(
+            "the Azure identity sees no tenant at all; sign in to the right directory "
+            "(az login --tenant <tenant>) or check the service connection"
+        )
     if tenant_id and tenant_id.lower() not in visible:
-        raise AzureCheckError(f"tenant {tenant_id} is not visible to the Azure identity (it sees "
-                              f"{', '.join(visible)}); sign in to that tenant or fix the tenant setting")
+        raise AzureCheckError(
+            f"tenant {tenant_id} is not visible to the Azure identity (it sees "
+            f"{', '.join(visible)}); sign in to that tenant or fix the tenant setting"
+        )
 
 
 def _caller_if_needed(snapshot: Snapshot, reader: AzureReader) -> str | None:
@@ -75,8 +84,9 @@ def _caller_if_needed(snapshot: Snapshot, reader: AzureReader) -> str | None:
     return reader.caller_object_id()
 
 
-def _check_one(source: str, request: Request, snapshot: Snapshot, caller: str | None,
-               in_trunk: frozenset[str]) -> RequestResult:
+def _check_one(
+    source: str, request: Request, snapshot: Snapshot, caller: str | None, in_trunk: frozenset[str]
+) -> RequestResult:
     verdict = _Verdict(source, request)
     check_alias(verdict, snapshot, request.name in in_trunk)
     check_display_name(verdict, snapshot)
@@ -100,12 +110,17 @@ def check_alias(verdict: _Verdict, snapshot: Snapshot, in_trunk: bool) -> None:
     if _is_ours(request, alias, in_trunk):
         verdict.bound_subscription = alias.subscription_id
         verdict.already_vended = True
-        verdict.notes.append(f"already vended: alias {alias.name!r} exists for subscription {alias.subscription_id}"
-                             f" ({alias.provisioning_state or 'state unknown'})")
+        verdict.notes.append(
+            f"already vended: alias {alias.name!r} exists for subscription {alias.subscription_id}"
+            f" ({alias.provisioning_state or 'state unknown'})"
+        )
         return
-    verdict.refuse("name", f"the subscription alias {request.name!r} is already taken (subscription "
-                   f"{alias.subscription_id}, display name {alias.display_name!r}, billing scope "
-                   f"{alias.billing_scope}); choose another name")
+    verdict.refuse(
+        "name",
+        f"the subscription alias {request.name!r} is already taken (subscription "
+        f"{alias.subscription_id}, display name {alias.display_name!r}, billing scope "
+        f"{alias.billing_scope}); choose another name",
+    )
 
 
 def _is_ours(request: Request, alias: AliasInfo, in_trunk: bool) -> bool:
@@ -118,8 +133,11 @@ def _is_ours(request: Request, alias: AliasInfo, in_trunk: bool) -> bool:
 def _alias_read_failed(verdict: _Verdict, error: AzureReadError) -> None:
     kind = verdict.request.billing_kind
     if error.unauthorized_on_billing and kind is not None:
-        verdict.refuse("billingScope", f"Azure refused ({error.status} {error.code}: {error.azure_message}); "
-                       f"the identity likely lacks {BILLING_ROLES[kind]}")
+        verdict.refuse(
+            "billingScope",
+            f"Azure refused ({error.status} {error.code}: {error.azure_message}); "
+            f"the identity likely lacks {BILLING_ROLES[kind]}",
+        )
         return
     verdict.refuse("name", f"could not check the alias: {error.message}; re-run when Azure answers")
 
@@ -129,8 +147,11 @@ def check_display_name(verdict: _Verdict, snapshot: Snapshot) -> None:
     bound = {(verdict.bound_subscription or "").lower(), (verdict.request.subscription_id or "").lower()}
     for sub in snapshot.subscriptions.values():
         if sub.display_name.casefold() == wanted and sub.subscription_id.lower() not in bound:
-            verdict.refuse("displayName", f"{verdict.request.display_name!r} is already the name of subscription "
-                           f"{sub.subscription_id} ({sub.state}); choose another display name")
+            verdict.refuse(
+                "displayName",
+                f"{verdict.request.display_name!r} is already the name of subscription "
+                f"{sub.subscription_id} ({sub.state}); choose another display name",
+            )
             return
 
 
@@ -140,9 +161,12 @@ def check_management_group(verdict: _Verdict, snapshot: Snapshot) -> None:
     if isinstance(exists, AzureReadError):
         verdict.refuse("managementGroup", f"could not check management group {group!r}: {exists.message}")
     elif not exists:
-        verdict.refuse("managementGroup", f"management group {group!r} is missing or the identity has no access "
-                       "to it (Azure answers 403 'scope is invalid' for both); check the id, or grant the "
-                       "identity Management Group Reader on it")
+        verdict.refuse(
+            "managementGroup",
+            f"management group {group!r} is missing or the identity has no access "
+            "to it (Azure answers 403 'scope is invalid' for both); check the id, or grant the "
+            "identity Management Group Reader on it",
+        )
 
 
 def check_location(verdict: _Verdict, snapshot: Snapshot) -> None:
@@ -165,11 +189,17 @@ def check_adoption(verdict: _Verdict, snapshot: Snapshot) -> None:
     if isinstance(found, AzureReadError):
         verdict.refuse("subscriptionId", f"could not read subscription {wanted}: {found.message}")
     elif found is None:
-        verdict.refuse("subscriptionId", f"subscription {wanted} does not exist or the identity cannot see it; "
-                       "check the id, or grant the identity Reader on it")
+        verdict.refuse(
+            "subscriptionId",
+            f"subscription {wanted} does not exist or the identity cannot see it; "
+            "check the id, or grant the identity Reader on it",
+        )
     elif found.state != "Enabled":
-        verdict.refuse("subscriptionId", f"subscription {wanted} ({found.display_name!r}) is {found.state}, "
-                       "not Enabled; only an Enabled subscription can be adopted (re-enable it first)")
+        verdict.refuse(
+            "subscriptionId",
+            f"subscription {wanted} ({found.display_name!r}) is {found.state}, "
+            "not Enabled; only an Enabled subscription can be adopted (re-enable it first)",
+        )
 
 
 def check_tenant_policy(verdict: _Verdict, snapshot: Snapshot, caller: str | None) -> None:
@@ -178,9 +208,12 @@ def check_tenant_policy(verdict: _Verdict, snapshot: Snapshot, caller: str | Non
         return
     if policy.block_subscriptions_into_tenant and (caller is None or caller not in policy.exempted_principals):
         who = f"identity {caller}" if caller else "the identity running vending"
-        verdict.refuse("billingScope", f"the tenant's subscription policy blocks subscriptions into the tenant "
-                       f"(blockSubscriptionsIntoTenant) and {who} is not among its exempted principals; ask a "
-                       "tenant admin to exempt it")
+        verdict.refuse(
+            "billingScope",
+            f"the tenant's subscription policy blocks subscriptions into the tenant "
+            f"(blockSubscriptionsIntoTenant) and {who} is not among its exempted principals; ask a "
+            "tenant admin to exempt it",
+        )
 
 
 def check_billing_account(verdict: _Verdict, snapshot: Snapshot) -> None:
@@ -189,8 +222,9 @@ def check_billing_account(verdict: _Verdict, snapshot: Snapshot) -> None:
         return
     policy = snapshot.billing.get(billing_account(scope))
     if isinstance(policy, AzureReadError):
-        verdict.notes.append(f"billing account policy not checked ({policy.status} {policy.code or ''}: "
-                             f"{policy.azure_message})")
+        verdict.notes.append(
+            f"billing account policy not checked ({policy.status} {policy.code or ''}: {policy.azure_message})"
+        )
 
 
 def _run_notes(snapshot: Snapshot) -> tuple[str, ...]:

@@ -91,8 +91,9 @@ class SharedTokenCache:
         self._lock = threading.Lock()
         self._tokens: dict[tuple[str, ...], AccessToken] = {}
 
-    def get_token(self, *scopes: str, claims: str | None = None, tenant_id: str | None = None,
-                  **kwargs: Any) -> AccessToken:
+    def get_token(
+        self, *scopes: str, claims: str | None = None, tenant_id: str | None = None, **kwargs: Any
+    ) -> AccessToken:
         if claims or tenant_id:
             return self.inner.get_token(*scopes, claims=claims, tenant_id=tenant_id, **kwargs)
         with self._lock:

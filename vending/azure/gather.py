@@ -83,8 +83,9 @@ def _gather(requests: Sequence[Request], reader: AzureReader, reads: _Reads) -> 
     aliases = reads.each(_distinct(r.name for r in requests), reader.get_alias)
     subscriptions = {s.subscription_id.lower(): s for s in listed.result()}
     locations = reads.pool.submit(_locations, reader, list(subscriptions.values()))
-    unseen = _distinct(r.subscription_id for r in requests if r.subscription_id
-                       and r.subscription_id.lower() not in subscriptions)
+    unseen = _distinct(
+        r.subscription_id for r in requests if r.subscription_id and r.subscription_id.lower() not in subscriptions
+    )
     adopted = reads.each(unseen, reader.get_subscription)
     return Snapshot(
         subscriptions=subscriptions,

@@ -30,8 +30,13 @@ ATTEMPT_KEY = "vending.attempt"
 class TokenBucket:
     """A thread-safe token bucket; ``acquire`` reserves a token and sleeps until it is due."""
 
-    def __init__(self, capacity: float, refill_per_second: float,
-                 clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep) -> None:
+    def __init__(
+        self,
+        capacity: float,
+        refill_per_second: float,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         self.capacity = capacity
         self.rate = refill_per_second
         self._clock = clock
@@ -108,8 +113,14 @@ class TrafficStats:
 
     def snapshot(self) -> TrafficSnapshot:
         with self._lock:
-            return TrafficSnapshot(self._requests, self._retries, self._throttled, self._transport_errors, self._paced,
-                                   dict(self._by_status))
+            return TrafficSnapshot(
+                self._requests,
+                self._retries,
+                self._throttled,
+                self._transport_errors,
+                self._paced,
+                dict(self._by_status),
+            )
 
 
 class PacingPolicy(HTTPPolicy[Any, Any]):

@@ -70,14 +70,23 @@ class CheckReport:
         return {
             "passed": self.passed,
             "results": [
-                {"source": r.source, "name": r.name, "status": r.status, "notes": list(r.notes),
-                 "findings": [f.as_dict() for f in r.findings]}
+                {
+                    "source": r.source,
+                    "name": r.name,
+                    "status": r.status,
+                    "notes": list(r.notes),
+                    "findings": [f.as_dict() for f in r.findings],
+                }
                 for r in self.results
             ],
             "notes": list(self.notes),
-            "stats": {"reads": dict(self.usage.operations), "httpRequests": self.usage.http_requests,
-                      "throttled": self.usage.throttled, "retries": self.usage.retries,
-                      "transportErrors": self.usage.transport_errors,
-                      "pacedSeconds": round(self.usage.paced_seconds, 3),
-                      "elapsedSeconds": round(self.elapsed_seconds, 3)},
+            "stats": {
+                "reads": dict(self.usage.operations),
+                "httpRequests": self.usage.http_requests,
+                "throttled": self.usage.throttled,
+                "retries": self.usage.retries,
+                "transportErrors": self.usage.transport_errors,
+                "pacedSeconds": round(self.usage.paced_seconds, 3),
+                "elapsedSeconds": round(self.elapsed_seconds, 3),
+            },
         }

@@ -12,8 +12,9 @@ from vending.azure.settings import AzureSettings
 from vending.request import Request
 
 
-def run_azure_checks(items: Sequence[tuple[str, Request]], settings: AzureSettings,
-                     in_trunk: Collection[str] = ()) -> CheckReport:
+def run_azure_checks(
+    items: Sequence[tuple[str, Request]], settings: AzureSettings, in_trunk: Collection[str] = ()
+) -> CheckReport:
     """Check ``(source file, request)`` pairs against Azure; raises ``AzureCheckError`` (exit 3)
     when Azure cannot be reached or authenticated. Request-level problems are in the report."""
     credential = build_credential(settings)

@@ -71,13 +71,17 @@ class AzureSettings:
         object.__setattr__(self, "arm_endpoint", self.arm_endpoint.rstrip("/"))
         split = urlsplit(self.arm_endpoint)
         if split.scheme != "https" or not split.hostname or split.path not in ("", "/"):
-            raise InputError(f"--arm-endpoint: must be an https URL without a path, like "
-                             f"{DEFAULT_ARM_ENDPOINT} (got {self.arm_endpoint!r})")
+            raise InputError(
+                f"--arm-endpoint: must be an https URL without a path, like "
+                f"{DEFAULT_ARM_ENDPOINT} (got {self.arm_endpoint!r})"
+            )
         if self.max_concurrency < 1 or self.read_burst < 1 or self.read_refill_per_second <= 0:
             raise InputError("max_concurrency, read_burst and read_refill_per_second must be positive")
         if self.credential == "static-test" and not self.is_loopback:
-            raise InputError(f"--arm-endpoint: the static test token is only used for a loopback endpoint "
-                             f"(127.0.0.0/8, ::1, localhost), not {self.host}")
+            raise InputError(
+                f"--arm-endpoint: the static test token is only used for a loopback endpoint "
+                f"(127.0.0.0/8, ::1, localhost), not {self.host}"
+            )
         if self.credential == "azure-pipelines" and self.pipelines is None:
             raise InputError("the azure-pipelines credential needs the service connection settings")
 
@@ -127,5 +131,6 @@ def settings_from_env(env: Mapping[str, str], arm_endpoint: str | None, ca_bundl
         kind = "azure-pipelines"
     names = TENANT_VARIABLES[:1] if kind == "static-test" else TENANT_VARIABLES
     tenant = next((env[name] for name in names if env.get(name)), None)
-    return AzureSettings(arm_endpoint=endpoint, ca_bundle=bundle_path, tenant_id=tenant, credential=kind,
-                         pipelines=pipelines)
+    return AzureSettings(
+        arm_endpoint=endpoint, ca_bundle=bundle_path, tenant_id=tenant, credential=kind, pipelines=pipelines
+    )

@@ -16,8 +16,10 @@ from azure.core.exceptions import (
 from vending.azure.models import AzureReadError
 from vending.errors import AzureCheckError
 
-LOGIN_HINT = ("run `az login` (or `az login --tenant <tenant>`), or configure workload identity for the "
-              "pipeline (see docs/azure.md)")
+LOGIN_HINT = (
+    "run `az login` (or `az login --tenant <tenant>`), or configure workload identity for the "
+    "pipeline (see docs/azure.md)"
+)
 
 
 def error_code(exc: HttpResponseError) -> str | None:

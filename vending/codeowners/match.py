@@ -21,9 +21,7 @@ def owners_of(file: CodeOwnersFile, path: str) -> tuple[str, ...]:
     return () if rule is None else rule.owners
 
 
-def unauthorized_paths(
-    file: CodeOwnersFile, identity: str, paths: Iterable[str]
-) -> list[tuple[str, tuple[str, ...]]]:
+def unauthorized_paths(file: CodeOwnersFile, identity: str, paths: Iterable[str]) -> list[tuple[str, tuple[str, ...]]]:
     """The paths ``identity`` does not own, each with its owners (unowned paths included).
 
     Only an owner entry naming the identity itself counts (case-insensitively); team

@@ -18,13 +18,9 @@ def parse_codeowners(text: str, source: str = "CODEOWNERS") -> CodeOwnersFile:
     Lines GitHub would reject are kept with their problems and ignored when matching.
     A file of 3 MB or more matches nothing, as GitHub does not load it.
     """
-    rules = tuple(
-        rule for number, line in enumerate(_lines(text), start=1) if (rule := _parse_line(number, line))
-    )
+    rules = tuple(rule for number, line in enumerate(_lines(text), start=1) if (rule := _parse_line(number, line)))
     size = len(text.encode("utf-8", errors="surrogatepass"))
-    return CodeOwnersFile(
-        source=source, rules=rules, size=size, matcher=Matcher(rules, enabled=size < MAX_BYTES)
-    )
+    return CodeOwnersFile(source=source, rules=rules, size=size, matcher=Matcher(rules, enabled=size < MAX_BYTES))
 
 
 def lint_codeowners(text: str, source: str) -> list[Finding]:

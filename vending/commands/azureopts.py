@@ -16,11 +16,18 @@ AzureRunner = Callable[[Sequence[tuple[str, Request]], Collection[str]], dict[st
 
 
 def azure_options(function: F) -> F:
-    function = click.option("--ca-bundle", envvar="VENDING_ARM_CA_BUNDLE", metavar="PATH",
-                            help="CA bundle for the ARM endpoint (env VENDING_ARM_CA_BUNDLE).")(function)
-    function = click.option("--arm-endpoint", envvar="VENDING_ARM_ENDPOINT", metavar="URL",
-                            help="Azure Resource Manager endpoint (env VENDING_ARM_ENDPOINT; default "
-                            "https://management.azure.com).")(function)
+    function = click.option(
+        "--ca-bundle",
+        envvar="VENDING_ARM_CA_BUNDLE",
+        metavar="PATH",
+        help="CA bundle for the ARM endpoint (env VENDING_ARM_CA_BUNDLE).",
+    )(function)
+    function = click.option(
+        "--arm-endpoint",
+        envvar="VENDING_ARM_ENDPOINT",
+        metavar="URL",
+        help="Azure Resource Manager endpoint (env VENDING_ARM_ENDPOINT; default https://management.azure.com).",
+    )(function)
     return function
 
 

@@ -42,8 +42,9 @@ def note(message: str) -> None:
         echo(message, err=True)
 
 
-def report_to_host(rows: Sequence[ResultRow], findings: Sequence[Finding], title: str,
-                   document: Mapping[str, object] | None = None) -> None:
+def report_to_host(
+    rows: Sequence[ResultRow], findings: Sequence[Finding], title: str, document: Mapping[str, object] | None = None
+) -> None:
     """Annotations, summary and step outputs on GitHub Actions or Azure DevOps; nothing elsewhere.
     Logging commands go to stderr when stdout carries the JSON document."""
     stream = sys.stderr if output_mode() == "json" else sys.stdout

@@ -17,9 +17,15 @@ from vending.errors import ExitCode
 from vending.request import Request
 from vending.version import INTERFACE_VERSION
 
-CHECKS_DONE = ("credential works and the tenant is visible", "alias free or already this request's",
-               "display name not used by another subscription", "management group exists",
-               "region is valid", "an adopted subscription exists and is Enabled", "tenant policy allows it")
+CHECKS_DONE = (
+    "credential works and the tenant is visible",
+    "alias free or already this request's",
+    "display name not used by another subscription",
+    "management group exists",
+    "region is valid",
+    "an adopted subscription exists and is Enabled",
+    "tenant policy allows it",
+)
 
 
 def _show_checks(console: Console, reports: list[Any]) -> None:
@@ -41,8 +47,9 @@ def _show(console: Console, run: DemoRun) -> None:
     for _env, report in run.reports:
         for outcome in report.outcomes:
             why = "; ".join(f"{f.field}: {f.message}" if f.field else f.message for f in outcome.findings)
-            table.add_row(outcome.name or "?", outcome.environment or "?", outcome.status,
-                          (outcome.commit or "")[:12], why)
+            table.add_row(
+                outcome.name or "?", outcome.environment or "?", outcome.status, (outcome.commit or "")[:12], why
+            )
     console.print(table)
     console.rule("Commits on trunk (newest first), with their trailers")
     console.print(run.log.strip(), markup=False, highlight=False)
@@ -60,8 +67,11 @@ def _show(console: Console, run: DemoRun) -> None:
 
 
 @click.command("demo")
-@click.option("--keep", type=click.Path(path_type=Path, file_okay=False),
-              help="Create the demo in this new directory and keep it (default: a temporary one, removed).")
+@click.option(
+    "--keep",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Create the demo in this new directory and keep it (default: a temporary one, removed).",
+)
 def demo_command(keep: Path | None) -> int:
     """Vend the example requests end to end on embedded defaults (local trunk, local ARM emulator)."""
     console = Console(stderr=False)
@@ -72,8 +82,7 @@ def demo_command(keep: Path | None) -> int:
     checks: list[Any] = []
     try:
         with run_emulator(retry_after=0, polls=1) as emulator:
-            console.print(f"ARM emulator listening at {emulator.endpoint} (TLS, CA {emulator.ca_bundle})",
-                          markup=False)
+            console.print(f"ARM emulator listening at {emulator.endpoint} (TLS, CA {emulator.ca_bundle})", markup=False)
             ca = str(emulator.ca_bundle)
 
             settings = settings_from_env({}, emulator.endpoint, ca)
@@ -86,8 +95,7 @@ def demo_command(keep: Path | None) -> int:
 
                 return run
 
-            run = run_demo(root, azure, INTERFACE_VERSION,
-                           lambda text: console.print(f"[bold]>[/bold] {text}"))
+            run = run_demo(root, azure, INTERFACE_VERSION, lambda text: console.print(f"[bold]>[/bold] {text}"))
         _show_checks(console, checks)
         _show(console, run)
     finally:
@@ -97,6 +105,8 @@ def demo_command(keep: Path | None) -> int:
         console.print(f"\nKept in {root}: the trunk's remote is {root / 'trunk.git'}", markup=False)
     refused = [o for _, r in run.reports for o in r.outcomes if o.status == "rejected"]
     committed = [o for _, r in run.reports for o in r.outcomes if o.status == "committed"]
-    console.print(f"\n{len(committed)} request(s) committed, {len(refused)} refused before any commit "
-                  "(as intended for the conflicting example).")
+    console.print(
+        f"\n{len(committed)} request(s) committed, {len(refused)} refused before any commit "
+        "(as intended for the conflicting example)."
+    )
     return ExitCode.OK if committed and not run.check_findings else ExitCode.BUG

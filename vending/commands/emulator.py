@@ -41,18 +41,10 @@ def _wait_for_signal() -> None:
 
 
 @click.command("emulator")
-@click.option(
-    "--port", type=click.IntRange(0, 65535), default=0, show_default=True, help="0 picks a free port."
-)
-@click.option(
-    "--info-file", type=click.Path(path_type=Path, dir_okay=False), help="Receives endpoint + CA JSON."
-)
-@click.option(
-    "--latency-ms", type=click.IntRange(0), default=0, show_default=True, help="Delay per response."
-)
-@click.option(
-    "--throttle", is_flag=True, help="Enforce ARM's per-principal token buckets (429 + Retry-After)."
-)
+@click.option("--port", type=click.IntRange(0, 65535), default=0, show_default=True, help="0 picks a free port.")
+@click.option("--info-file", type=click.Path(path_type=Path, dir_okay=False), help="Receives endpoint + CA JSON.")
+@click.option("--latency-ms", type=click.IntRange(0), default=0, show_default=True, help="Delay per response.")
+@click.option("--throttle", is_flag=True, help="Enforce ARM's per-principal token buckets (429 + Retry-After).")
 @click.option(
     "--state",
     "state_file",
@@ -66,18 +58,10 @@ def _wait_for_signal() -> None:
     show_default=True,
     help="Alias progress: re-read the alias, or follow a Location operation.",
 )
-@click.option(
-    "--polls", type=click.IntRange(0), default=2, show_default=True, help="Accepted reads per alias."
-)
-@click.option(
-    "--retry-after", type=click.IntRange(0), default=1, show_default=True, help="Seconds, for LROs."
-)
-@click.option(
-    "--page-size", type=click.IntRange(1), default=50, show_default=True, help="Items per list page."
-)
-@click.option(
-    "--fail-rate", type=click.FloatRange(0, 1), default=0.0, show_default=True, help="Injected faults."
-)
+@click.option("--polls", type=click.IntRange(0), default=2, show_default=True, help="Accepted reads per alias.")
+@click.option("--retry-after", type=click.IntRange(0), default=1, show_default=True, help="Seconds, for LROs.")
+@click.option("--page-size", type=click.IntRange(1), default=50, show_default=True, help="Items per list page.")
+@click.option("--fail-rate", type=click.FloatRange(0, 1), default=0.0, show_default=True, help="Injected faults.")
 @click.option("--seed", type=int, default=None, help="Seed for ids and fault injection.")
 @click.option("--token", default=None, help="Accept only this bearer token (default: any).")
 @click.option("--ca-dir", type=click.Path(path_type=Path, file_okay=False), help="Keep ca.pem here.")

@@ -34,11 +34,12 @@ def trunk_files(org: str) -> dict[str, str]:
 
 def _check_target(directory: Path) -> None:
     if directory.exists() and not directory.is_dir():
-        raise InputError("target is not a directory", [Finding(str(directory), "", "exists and is not a "
-                                                               "directory")])
+        raise InputError("target is not a directory", [Finding(str(directory), "", "exists and is not a directory")])
     if directory.is_dir() and any(directory.iterdir()):
-        raise InputError("target is not empty", [Finding(str(directory), "", "directory is not empty; "
-                                                         "'vending init' only creates new trunks")])
+        raise InputError(
+            "target is not empty",
+            [Finding(str(directory), "", "directory is not empty; 'vending init' only creates new trunks")],
+        )
 
 
 @click.command("init")
@@ -47,13 +48,22 @@ def _check_target(directory: Path) -> None:
 def init_command(directory: Path, org: str) -> int:
     """Create a new trunk: vending.yaml, CODEOWNERS, Flux skeleton, one commit on main."""
     if not ORG_RE.fullmatch(org):
-        raise InputError("invalid --org", [Finding("--org", "", f"{org!r} is not a GitHub organization name "
-                                                   "(letters, digits, single hyphens, up to 39 characters)")])
+        raise InputError(
+            "invalid --org",
+            [
+                Finding(
+                    "--org",
+                    "",
+                    f"{org!r} is not a GitHub organization name (letters, digits, single hyphens, up to 39 characters)",
+                )
+            ],
+        )
     _check_target(directory)
     files = trunk_files(org)
     author = commit_identity("vending", "vending@users.noreply.github.com")
-    commit = init_repository(directory, files, f"Initialize subscription trunk for {org}\n\n"
-                             f"Vending-Interface: {INTERFACE_VERSION}\n", author)
+    commit = init_repository(
+        directory, files, f"Initialize subscription trunk for {org}\n\nVending-Interface: {INTERFACE_VERSION}\n", author
+    )
     if output_mode() == "json":
         print_json({"trunk": str(directory.resolve()), "commit": commit, "files": sorted(files)})
     else:

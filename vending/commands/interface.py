@@ -28,10 +28,19 @@ def schema_command() -> int:
 
 
 @interface_group.command("check")
-@click.option("--against", "ref", required=True, metavar="GIT_REF",
-              help="Released version to compare with, e.g. the latest v* tag.")
-@click.option("--repo", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Repository whose working tree is checked  [default: the one containing the current directory]")
+@click.option(
+    "--against",
+    "ref",
+    required=True,
+    metavar="GIT_REF",
+    help="Released version to compare with, e.g. the latest v* tag.",
+)
+@click.option(
+    "--repo",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Repository whose working tree is checked  [default: the one containing the current directory]",
+)
 def check_command(ref: str, repo: Path | None) -> int:
     """Compare the interface with a released one; exit 2 if VERSION is not bumped enough.
 

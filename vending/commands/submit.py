@@ -30,28 +30,40 @@ def parse_person(text: str, option: str) -> Person:
 
 def check_identity(identity: str) -> str:
     if not IDENTITY_RE.fullmatch(identity):
-        raise InputError("invalid --as", [Finding("--as", "", f"{identity!r} must be a CODEOWNERS owner: "
-                                                  "@user, @org/team or an email address")])
+        raise InputError(
+            "invalid --as",
+            [Finding("--as", "", f"{identity!r} must be a CODEOWNERS owner: @user, @org/team or an email address")],
+        )
     return identity
 
 
 def outcome_json(outcome: Outcome) -> dict[str, object]:
-    return {"name": outcome.name, "environment": outcome.environment, "status": outcome.status,
-            "commit": outcome.commit, "file": outcome.source,
-            "errors": [{"field": f.field, "message": f.message, "line": f.line} for f in outcome.findings]}
+    return {
+        "name": outcome.name,
+        "environment": outcome.environment,
+        "status": outcome.status,
+        "commit": outcome.commit,
+        "file": outcome.source,
+        "errors": [{"field": f.field, "message": f.message, "line": f.line} for f in outcome.findings],
+    }
 
 
 def print_report(report: SubmitReport) -> None:
-    document: dict[str, object] = {"results": [outcome_json(o) for o in report.outcomes],
-                                   "azureChecks": report.azure_checks, "attempts": report.attempts}
+    document: dict[str, object] = {
+        "results": [outcome_json(o) for o in report.outcomes],
+        "azureChecks": report.azure_checks,
+        "attempts": report.attempts,
+    }
     if report.diff:
         document["diff"] = report.diff
     if output_mode() == "json":
         print_json(document)
     else:
         _print_text(report)
-    rows = [ResultRow(o.name or "?", o.environment or "?", o.status, o.commit, tuple(o.findings), o.source)
-            for o in report.outcomes]
+    rows = [
+        ResultRow(o.name or "?", o.environment or "?", o.status, o.commit, tuple(o.findings), o.source)
+        for o in report.outcomes
+    ]
     report_to_host(rows, [], "vending submit", document)
 
 
@@ -68,35 +80,74 @@ def _print_text(report: SubmitReport) -> None:
         echo("Azure pre-flight checks were skipped (--skip-azure-checks)", err=True)
 
 
-def submit_settings(trunk: str, identity: str, branch: str, dry_run: bool, workdir: Path | None,
-                    author: str | None, committer_email: str, env: dict[str, str]) -> SubmitSettings:
+def submit_settings(
+    trunk: str,
+    identity: str,
+    branch: str,
+    dry_run: bool,
+    workdir: Path | None,
+    author: str | None,
+    committer_email: str,
+    env: dict[str, str],
+) -> SubmitSettings:
     person = parse_person(author, "--author") if author else environment_author(env)
-    return SubmitSettings(trunk=trunk, identity=check_identity(identity),
-                          committer=Person(identity, committer_email), interface_version=INTERFACE_VERSION,
-                          branch=branch, author=person, dry_run=dry_run, workdir=workdir)
+    return SubmitSettings(
+        trunk=trunk,
+        identity=check_identity(identity),
+        committer=Person(identity, committer_email),
+        interface_version=INTERFACE_VERSION,
+        branch=branch,
+        author=person,
+        dry_run=dry_run,
+        workdir=workdir,
+    )
 
 
 @click.command("submit")
 @click.argument("requests", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--trunk", required=True, metavar="URL|PATH", help="The trunk repository to commit to.")
-@click.option("--as", "identity", required=True, metavar="IDENTITY",
-              help="The pipeline identity as CODEOWNERS names it (@org/team, @user or email).")
+@click.option(
+    "--as",
+    "identity",
+    required=True,
+    metavar="IDENTITY",
+    help="The pipeline identity as CODEOWNERS names it (@org/team, @user or email).",
+)
 @click.option("--branch", default="main", show_default=True, help="Trunk branch.")
 @click.option("--skip-azure-checks", is_flag=True, help="Do not check the requests against Azure.")
 @click.option("--dry-run", is_flag=True, help="Show the commits' diff; push nothing.")
-@click.option("--workdir", type=click.Path(path_type=Path, file_okay=False),
-              help="Reuse a clone in this directory between runs (validated before reuse).")
-@click.option("--author", metavar="'NAME <EMAIL>'", help="Commit author (default: from the CI host, else "
-              "the request's requestedBy).")
-@click.option("--committer-email", default="vending@users.noreply.github.com", show_default=True,
-              help="Email of the committer; its name is the identity.")
+@click.option(
+    "--workdir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Reuse a clone in this directory between runs (validated before reuse).",
+)
+@click.option(
+    "--author",
+    metavar="'NAME <EMAIL>'",
+    help="Commit author (default: from the CI host, else the request's requestedBy).",
+)
+@click.option(
+    "--committer-email",
+    default="vending@users.noreply.github.com",
+    show_default=True,
+    help="Email of the committer; its name is the identity.",
+)
 @azure_options
-def submit_command(requests: Sequence[Path], trunk: str, identity: str, branch: str, skip_azure_checks: bool,
-                   dry_run: bool, workdir: Path | None, author: str | None, committer_email: str,
-                   arm_endpoint: str | None, ca_bundle: str | None) -> int:
+def submit_command(
+    requests: Sequence[Path],
+    trunk: str,
+    identity: str,
+    branch: str,
+    skip_azure_checks: bool,
+    dry_run: bool,
+    workdir: Path | None,
+    author: str | None,
+    committer_email: str,
+    arm_endpoint: str | None,
+    ca_bundle: str | None,
+) -> int:
     """Validate, check against Azure, render and commit each request to the trunk, then push."""
-    settings = submit_settings(trunk, identity, branch, dry_run, workdir, author, committer_email,
-                               dict(os.environ))
+    settings = submit_settings(trunk, identity, branch, dry_run, workdir, author, committer_email, dict(os.environ))
     runner = None if skip_azure_checks else azure_runner(arm_endpoint, ca_bundle, dict(os.environ))
     report = submit(list(requests), settings, runner)
     print_report(report)

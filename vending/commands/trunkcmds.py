@@ -20,16 +20,26 @@ from vending.version import INTERFACE_VERSION
 
 
 @click.command("check")
-@click.option("--trunk", required=True, metavar="URL|PATH", help="The trunk to check (a working tree is "
-              "checked as it is on disk).")
+@click.option(
+    "--trunk",
+    required=True,
+    metavar="URL|PATH",
+    help="The trunk to check (a working tree is checked as it is on disk).",
+)
 @click.option("--branch", default="main", show_default=True, help="Branch to read when cloning.")
-@click.option("--fix", is_flag=True, help="Rewrite rendered and derived files in place (working tree only), e.g. "
-              "after changing vending.yaml; review and commit the result.")
+@click.option(
+    "--fix",
+    is_flag=True,
+    help="Rewrite rendered and derived files in place (working tree only), e.g. "
+    "after changing vending.yaml; review and commit the result.",
+)
 def check_command(trunk: str, branch: str, fix: bool) -> int:
     """Re-render every subscription and report drift, stale renders, CODEOWNERS gaps and overlaps."""
     if fix and not is_working_tree(trunk):
-        raise InputError("--fix needs a working tree", [Finding("--trunk", "", "--fix rewrites files in place: "
-                                                                "give the path of a checked-out trunk")])
+        raise InputError(
+            "--fix needs a working tree",
+            [Finding("--trunk", "", "--fix rewrites files in place: give the path of a checked-out trunk")],
+        )
     with read_trunk(trunk, branch) as root:
         findings = check_trunk(root, INTERFACE_VERSION, fix=fix)
     if fix:
@@ -46,8 +56,7 @@ def check_command(trunk: str, branch: str, fix: bool) -> int:
 
 def _reason(text: str) -> str:
     if len(text) > 500 or any(ord(c) < 32 and c not in "\n\t" for c in text):
-        raise InputError("invalid --reason", [Finding("--reason", "", "at most 500 characters, no control "
-                                                      "characters")])
+        raise InputError("invalid --reason", [Finding("--reason", "", "at most 500 characters, no control characters")])
     return text
 
 
@@ -62,20 +71,46 @@ def _reason(text: str) -> str:
 @click.option("--author", metavar="'NAME <EMAIL>'", help="Commit author (default: from the CI host).")
 @click.option("--committer-email", default="vending@users.noreply.github.com", show_default=True)
 @click.option("--dry-run", is_flag=True, help="Show the commit's diff; push nothing.")
-def decommission_command(name: str, trunk: str, identity: str, confirm: str, reason: str,
-                         requested_by: str | None, branch: str, author: str | None, committer_email: str,
-                         dry_run: bool) -> int:
+def decommission_command(
+    name: str,
+    trunk: str,
+    identity: str,
+    confirm: str,
+    reason: str,
+    requested_by: str | None,
+    branch: str,
+    author: str | None,
+    committer_email: str,
+    dry_run: bool,
+) -> int:
     """Remove a subscription from the trunk according to its environment's deletion policy."""
     person = parse_person(author, "--author") if author else environment_author(dict(os.environ))
-    settings = DecommissionSettings(trunk=trunk, name=name, identity=check_identity(identity), confirm=confirm,
-                                    committer=Person(identity, committer_email),
-                                    interface_version=INTERFACE_VERSION, reason=_reason(reason),
-                                    requested_by=requested_by, author=person, branch=branch, dry_run=dry_run)
+    settings = DecommissionSettings(
+        trunk=trunk,
+        name=name,
+        identity=check_identity(identity),
+        confirm=confirm,
+        committer=Person(identity, committer_email),
+        interface_version=INTERFACE_VERSION,
+        reason=_reason(reason),
+        requested_by=requested_by,
+        author=person,
+        branch=branch,
+        dry_run=dry_run,
+    )
     report = decommission(settings)
     if output_mode() == "json":
-        print_json({"name": report.name, "environment": report.environment, "status": report.status,
-                    "commit": report.commit, "deletionPolicy": report.policy, "effect": report.policy_text,
-                    **({"diff": report.diff} if report.diff else {})})
+        print_json(
+            {
+                "name": report.name,
+                "environment": report.environment,
+                "status": report.status,
+                "commit": report.commit,
+                "deletionPolicy": report.policy,
+                "effect": report.policy_text,
+                **({"diff": report.diff} if report.diff else {}),
+            }
+        )
     else:
         if report.diff:
             click.echo(report.diff)
@@ -88,8 +123,13 @@ def decommission_command(name: str, trunk: str, identity: str, confirm: str, rea
 @click.command("render")
 @click.argument("requests", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--trunk", required=True, metavar="URL|PATH", help="Trunk whose config and state to use.")
-@click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path, file_okay=False),
-              help="Directory to write the files into, laid out as in the trunk.")
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Directory to write the files into, laid out as in the trunk.",
+)
 @click.option("--branch", default="main", show_default=True, help="Branch to read when cloning.")
 def render_command(requests: Sequence[Path], trunk: str, out_dir: Path, branch: str) -> int:
     """Write the files the requests would add to the trunk; no git, no Azure."""
@@ -100,6 +140,10 @@ def render_command(requests: Sequence[Path], trunk: str, out_dir: Path, branch: 
     else:
         for finding in result.findings:
             click.echo(finding.render(), err=True)
-        click.echo(f"wrote {len(result.written)} file(s) to {out_dir}" if not result.findings else
-                   f"{len(result.findings)} finding(s); nothing written", err=True)
+        click.echo(
+            f"wrote {len(result.written)} file(s) to {out_dir}"
+            if not result.findings
+            else f"{len(result.findings)} finding(s); nothing written",
+            err=True,
+        )
     return result.exit_code

@@ -47,9 +47,17 @@ def report_checked(results: Sequence[Checked]) -> None:
         print_json(document)
     else:
         _print_text(results)
-    rows = [ResultRow(item.loaded.request.name if item.loaded.request else "?",
-                      item.loaded.request.environment if item.loaded.request else "?",
-                      "valid" if item.valid else "invalid", None, item.findings, item.source) for item in results]
+    rows = [
+        ResultRow(
+            item.loaded.request.name if item.loaded.request else "?",
+            item.loaded.request.environment if item.loaded.request else "?",
+            "valid" if item.valid else "invalid",
+            None,
+            item.findings,
+            item.source,
+        )
+        for item in results
+    ]
     report_to_host(rows, [], "vending validate", document)
 
 
@@ -83,12 +91,20 @@ def _as_json(item: Checked) -> dict[str, object]:
 @click.option("--branch", default="main", show_default=True, help="Trunk branch to read.")
 @click.option("--azure", "check_azure", is_flag=True, help="Also run the Azure pre-flight checks.")
 @azure_options
-def validate_command(requests: tuple[Path, ...], trunk: str | None, branch: str, check_azure: bool,
-                     arm_endpoint: str | None, ca_bundle: str | None) -> int:
+def validate_command(
+    requests: tuple[Path, ...],
+    trunk: str | None,
+    branch: str,
+    check_azure: bool,
+    arm_endpoint: str | None,
+    ca_bundle: str | None,
+) -> int:
     """Check request files: schema, interface version, policy, and optionally the trunk's state and Azure."""
     if (arm_endpoint or ca_bundle) and not check_azure and "VENDING_ARM_ENDPOINT" not in os.environ:
-        raise InputError("--arm-endpoint/--ca-bundle need --azure",
-                         [Finding("--azure", "", "add --azure to check the requests against Azure")])
+        raise InputError(
+            "--arm-endpoint/--ca-bundle need --azure",
+            [Finding("--azure", "", "add --azure to check the requests against Azure")],
+        )
     results = check_files(requests, trunk, branch)
     refused = False
     if check_azure:

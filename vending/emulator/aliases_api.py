@@ -28,9 +28,7 @@ def _workload(value: Any) -> str:
         raise bad_request("MissingParameter", "Required parameter Workload not provided.")
     workload = WORKLOADS.get(str(value).lower())
     if workload is None:
-        raise bad_request(
-            "InvalidParameter", f"The workload '{value}' is invalid: use Production or DevTest."
-        )
+        raise bad_request("InvalidParameter", f"The workload '{value}' is invalid: use Production or DevTest.")
     return workload
 
 
@@ -49,9 +47,7 @@ def _unauthorized_scope(scope: str) -> ArmError:
             "You do not have sufficient permissions on the specified invoice section.",
         )
     if "/customers/" in lowered:
-        return ArmError(
-            403, "UserNotAuthorized", "You do not have sufficient permissions on the specified customer."
-        )
+        return ArmError(403, "UserNotAuthorized", "You do not have sufficient permissions on the specified customer.")
     return ArmError(403, "UserNotAuthorized", f"User is not authorized to create subscriptions on '{scope}'.")
 
 

@@ -36,9 +36,7 @@ class Application:
         self.faults = FaultInjector(config)
         self.endpoint = ""
 
-    def respond(
-        self, method: str, target: str, headers: Mapping[str, str], raw_body: bytes
-    ) -> ApiResponse | None:
+    def respond(self, method: str, target: str, headers: Mapping[str, str], raw_body: bytes) -> ApiResponse | None:
         if self.config.latency_ms:
             time.sleep(self.config.latency_ms / 1000)
         split = urlsplit(target)
@@ -53,17 +51,13 @@ class Application:
             if not verdict.allowed:
                 raise self._throttled(verdict, principal)
             query = {key: values[-1] for key, values in parse_qs(split.query, keep_blank_values=True).items()}
-            request = ApiRequest(
-                method, path, query, _json_body(raw_body), self._base_url(headers), principal
-            )
+            request = ApiRequest(method, path, query, _json_body(raw_body), self._base_url(headers), principal)
             response = dispatch(self.ctx, request)
         except ArmError as error:
             response = ApiResponse(error.status, error.envelope(), error.headers)
         except Exception:
             LOG.exception("emulator handler failed for %s %s", method, path)
-            response = ApiResponse(
-                500, {"error": {"code": "InternalServerError", "message": "Emulator bug."}}
-            )
+            response = ApiResponse(500, {"error": {"code": "InternalServerError", "message": "Emulator bug."}})
         self.stats.record(method, path, response.status)
         return self._finish(response, headers, verdict or self.throttle.report(method))
 
@@ -117,9 +111,7 @@ class Application:
         name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
         return f"https://{host}" if name in LOOPBACK_HOSTS else self.endpoint
 
-    def _finish(
-        self, response: ApiResponse, headers: Mapping[str, str], verdict: Verdict | None
-    ) -> ApiResponse:
+    def _finish(self, response: ApiResponse, headers: Mapping[str, str], verdict: Verdict | None) -> ApiResponse:
         client_id = headers.get("x-ms-client-request-id")
         correlation = headers.get("x-ms-correlation-request-id") or client_id or str(uuid.uuid4())
         extra = {"x-ms-request-id": str(uuid.uuid4()), "x-ms-correlation-request-id": correlation}

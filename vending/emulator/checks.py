@@ -18,8 +18,7 @@ def display_name(value: Any, parameter: str = "DisplayName") -> str:
     if not isinstance(value, str) or len(value) > 64 or FORBIDDEN_NAME_CHARS.search(value):
         raise bad_request(
             "InvalidParameter",
-            f"The parameter {parameter} is invalid: "
-            "1 to 64 characters without < > ; | or control characters.",
+            f"The parameter {parameter} is invalid: 1 to 64 characters without < > ; | or control characters.",
         )
     return value
 
@@ -38,9 +37,7 @@ def tags(value: Any) -> dict[str, str]:
         raise bad_request("InvalidTag", "Tags must be an object of string names to string values.")
     for name, tag_value in value.items():
         if len(name) > 512:
-            raise bad_request(
-                "InvalidTagNameLength", f"The tag name '{name[:40]}...' exceeds 512 characters."
-            )
+            raise bad_request("InvalidTagNameLength", f"The tag name '{name[:40]}...' exceeds 512 characters.")
         if not name or FORBIDDEN_TAG_NAME_CHARS.search(name):
             raise bad_request("InvalidTagNameCharacters", f"The tag name '{name}' has invalid characters.")
         if not isinstance(tag_value, str):

@@ -100,12 +100,8 @@ ROUTES: tuple[Route, ...] = (
     _route("GET", MG, groups_api.list_groups, MANAGEMENT_VERSIONS),
     _route("GET", MG + "/{group}", groups_api.get_group, MANAGEMENT_VERSIONS),
     _route("GET", MG + "/{group}/subscriptions", groups_api.list_group_subscriptions, MANAGEMENT_VERSIONS),
-    _route(
-        "PUT", MG + "/{group}/subscriptions/{sub}", groups_api.put_group_subscription, MANAGEMENT_VERSIONS
-    ),
-    _route(
-        "GET", MG + "/{group}/subscriptions/{sub}", groups_api.get_group_subscription, MANAGEMENT_VERSIONS
-    ),
+    _route("PUT", MG + "/{group}/subscriptions/{sub}", groups_api.put_group_subscription, MANAGEMENT_VERSIONS),
+    _route("GET", MG + "/{group}/subscriptions/{sub}", groups_api.get_group_subscription, MANAGEMENT_VERSIONS),
     _route(
         "DELETE",
         MG + "/{group}/subscriptions/{sub}",

@@ -229,9 +229,7 @@ def default_state(seed: int | None = None, tenant_id: str = data.TENANT_ID) -> E
         state.add_management_group(name, display_name)
     for scope in data.BILLING_SCOPES:
         state.accept_billing_scope(scope)
-    state.add_subscription(
-        "Platform Management", data.PLATFORM_SUBSCRIPTION_ID, management_group="mg-platform"
-    )
+    state.add_subscription("Platform Management", data.PLATFORM_SUBSCRIPTION_ID, management_group="mg-platform")
     state.add_subscription("Legacy App", data.LEGACY_SUBSCRIPTION_ID, state="Disabled")
     state.add_alias(
         Alias(

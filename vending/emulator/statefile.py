@@ -78,9 +78,7 @@ class AliasDoc(_Model):
     workload: Literal["Production", "DevTest"] = "Production"
     billing_scope: str | None = Field(None, alias="billingScope")
     management_group_id: str | None = Field(None, alias="managementGroupId")
-    provisioning_state: Literal["Accepted", "Succeeded", "Failed"] = Field(
-        "Succeeded", alias="provisioningState"
-    )
+    provisioning_state: Literal["Accepted", "Succeeded", "Failed"] = Field("Succeeded", alias="provisioningState")
     tags: dict[str, str] = Field(default_factory=dict)
     created_time: str | None = Field(None, alias="createdTime")
 
@@ -132,9 +130,7 @@ def state_from_document(document: Any, seed: int | None = None) -> EmulatorState
     for scope in doc.billing_scopes:
         state.accept_billing_scope(scope)
     for account, policy in doc.billing_accounts.items():
-        state.billing_accounts[account.lower()] = BillingAccountPolicy(
-            policy.allow_transfers, policy.service_tenants
-        )
+        state.billing_accounts[account.lower()] = BillingAccountPolicy(policy.allow_transfers, policy.service_tenants)
     for sub in doc.subscriptions:
         _add_subscription(state, sub)
     for alias in doc.aliases:

@@ -108,9 +108,7 @@ def patch_tags(ctx: Context, request: ApiRequest) -> ApiResponse:
         sub.tags = {**sub.tags, **given}
     else:
         sub.tags = {
-            name: value
-            for name, value in sub.tags.items()
-            if not (name in given and given[name] in ("", value))
+            name: value for name, value in sub.tags.items() if not (name in given and given[name] in ("", value))
         }
     return ok(views.tags_json(sub))
 

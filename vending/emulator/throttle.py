@@ -32,9 +32,7 @@ class TokenBucket:
 
     def _refill(self) -> None:
         now = self.clock()
-        self.tokens = min(
-            self.limit.capacity, self.tokens + (now - self.stamp) * self.limit.refill_per_second
-        )
+        self.tokens = min(self.limit.capacity, self.tokens + (now - self.stamp) * self.limit.refill_per_second)
         self.stamp = now
 
     def take(self) -> bool:

@@ -45,9 +45,15 @@ class RenderResult:
         by_file: dict[str, list[Finding]] = {}
         for finding in self.findings:
             by_file.setdefault(finding.file, []).append(finding)
-        return [{"file": source, "name": self.names.get(source), "valid": source not in by_file,
-                 "errors": [{"field": f.field, "message": f.message, "line": f.line}
-                            for f in by_file.get(source, [])]} for source in self.checked_sources]
+        return [
+            {
+                "file": source,
+                "name": self.names.get(source),
+                "valid": source not in by_file,
+                "errors": [{"field": f.field, "message": f.message, "line": f.line} for f in by_file.get(source, [])],
+            }
+            for source in self.checked_sources
+        ]
 
 
 @contextmanager
@@ -67,16 +73,19 @@ def _map(pool: Executor | None, function: Callable[[T], R], items: Sequence[T]) 
     return list(pool.map(function, items, chunksize=chunk))
 
 
-def render_requests(paths: Sequence[Path], trunk_root: Path, out_dir: Path, interface_version: str,
-                    workers: int | None = None) -> RenderResult:
+def render_requests(
+    paths: Sequence[Path], trunk_root: Path, out_dir: Path, interface_version: str, workers: int | None = None
+) -> RenderResult:
     """Validate against the trunk and render; write into ``out_dir`` only when every request is valid."""
     with _pool(len(paths), workers) as pool:
         loaded: list[LoadedRequest] = _map(pool, load_request, list(paths))
         config = load_config(trunk_root)
         state = read_state(trunk_root, config)
         checked = validate_batch(loaded, interface_version, config, state)
-        result = RenderResult([item.source for item in loaded],
-                              names={i.source: name for i in loaded if (name := _name_of(i)) is not None})
+        result = RenderResult(
+            [item.source for item in loaded],
+            names={i.source: name for i in loaded if (name := _name_of(i)) is not None},
+        )
         result.findings = [finding for item in checked for finding in item.findings]
         if result.findings:
             return result
@@ -95,8 +104,11 @@ def render_requests(paths: Sequence[Path], trunk_root: Path, out_dir: Path, inte
         moved = False
         try:
             written = _map(pool, _StageJob(config, interface_version, staging), jobs)
-            shared = {p: t for env in sorted({r.environment for r, _ in jobs})
-                      for p, t in ledger.environment_files(env, interface_version).items()}
+            shared = {
+                p: t
+                for env in sorted({r.environment for r, _ in jobs})
+                for p, t in ledger.environment_files(env, interface_version).items()
+            }
             write_tree(staging, shared)
             _require_canonical(staging)
             result.written = sorted({*(p for paths_ in written for p in paths_), *shared})
@@ -144,9 +156,15 @@ def _name_of(item: LoadedRequest) -> str | None:
 
 def _entry(request: Request, config: TrunkConfig, deletion: str) -> Entry:
     env = config.environments[request.environment]
-    return Entry(request.name, request.environment, request.workload or env.workload, request.billing_scope,
-                 request.subscription_id, tuple(request.network.address_space) if request.network else (),
-                 deletion)
+    return Entry(
+        request.name,
+        request.environment,
+        request.workload or env.workload,
+        request.billing_scope,
+        request.subscription_id,
+        tuple(request.network.address_space) if request.network else (),
+        deletion,
+    )
 
 
 def render_checked(job: Job, config: TrunkConfig, interface_version: str) -> RenderedSubscription:
@@ -157,8 +175,9 @@ def render_checked(job: Job, config: TrunkConfig, interface_version: str) -> Ren
     return rendered
 
 
-def render_all(jobs: list[Job], config: TrunkConfig, interface_version: str,
-               workers: int | None = None) -> list[RenderedSubscription]:
+def render_all(
+    jobs: list[Job], config: TrunkConfig, interface_version: str, workers: int | None = None
+) -> list[RenderedSubscription]:
     """Render every job, across processes when the batch is large enough to pay for them."""
     with _pool(len(jobs), workers) as pool:
         return _map(pool, _RenderJob(config, interface_version), jobs)
@@ -170,4 +189,3 @@ class _RenderJob:
 
     def __call__(self, job: Job) -> RenderedSubscription:
         return render_checked(job, self.config, self.version)
-

@@ -17,8 +17,13 @@ LABEL_PREFIX = "vending.dev"
 
 
 def terraform_object(
-    name: str, environment: str, config: TrunkConfig, inputs: dict[str, Any], backend_block: str | None,
-    interface_version: str, deletion: str,
+    name: str,
+    environment: str,
+    config: TrunkConfig,
+    inputs: dict[str, Any],
+    backend_block: str | None,
+    interface_version: str,
+    deletion: str,
 ) -> dict[str, Any]:
     """The Flux ``Terraform`` object that plans and applies one subscription."""
     env = config.environments[environment]
@@ -49,9 +54,11 @@ def terraform_object(
 
 
 def _annotations(deletion: str, config: TrunkConfig, interface_version: str) -> dict[str, str]:
-    annotations = {f"{LABEL_PREFIX}/interface-version": interface_version,
-                   f"{LABEL_PREFIX}/module-ref": config.module.ref,
-                   f"{LABEL_PREFIX}/deletion-policy": deletion}
+    annotations = {
+        f"{LABEL_PREFIX}/interface-version": interface_version,
+        f"{LABEL_PREFIX}/module-ref": config.module.ref,
+        f"{LABEL_PREFIX}/deletion-policy": deletion,
+    }
     if deletion == "retain":
         annotations[PRUNE_ANNOTATION] = "disabled"
     return annotations
@@ -77,8 +84,12 @@ def _backend_config(name: str, backend_block: str | None) -> dict[str, Any]:
 def _runner_pod() -> dict[str, Any]:
     return {
         "metadata": {"labels": {"azure.workload.identity/use": "true"}},
-        "spec": {"env": [{"name": "ARM_USE_OIDC", "value": "true"},
-                         {"name": "ARM_OIDC_TOKEN_FILE_PATH", "value": TOKEN_FILE}]},
+        "spec": {
+            "env": [
+                {"name": "ARM_USE_OIDC", "value": "true"},
+                {"name": "ARM_OIDC_TOKEN_FILE_PATH", "value": TOKEN_FILE},
+            ]
+        },
     }
 
 
@@ -87,24 +98,50 @@ def environment_kustomization(resources: list[str]) -> dict[str, Any]:
     return {"apiVersion": KUSTOMIZE_API, "kind": "Kustomization", "resources": sorted(resources)}
 
 
-def git_repository(name: str, namespace: str, url: str, interval: str, tag: str | None,
-                   branch: str | None = None, secret: str | None = None) -> dict[str, Any]:
+def git_repository(
+    name: str,
+    namespace: str,
+    url: str,
+    interval: str,
+    tag: str | None,
+    branch: str | None = None,
+    secret: str | None = None,
+) -> dict[str, Any]:
     ref = {"tag": tag} if tag else {"branch": branch or "main"}
     spec: dict[str, Any] = {"interval": interval, "url": url, "ref": ref}
     if secret:
         spec["secretRef"] = {"name": secret}
-    return {"apiVersion": GITREPOSITORY_API, "kind": "GitRepository",
-            "metadata": {"name": name, "namespace": namespace}, "spec": spec}
+    return {
+        "apiVersion": GITREPOSITORY_API,
+        "kind": "GitRepository",
+        "metadata": {"name": name, "namespace": namespace},
+        "spec": spec,
+    }
 
 
-def flux_kustomization(name: str, namespace: str, source: str, path: str, interval: str, prune: bool,
-                       deletion_policy: str | None = None, depends_on: list[str] | None = None,
-                       ) -> dict[str, Any]:
-    spec: dict[str, Any] = {"interval": interval, "path": f"./{path}", "prune": prune,
-                            "sourceRef": {"kind": "GitRepository", "name": source}}
+def flux_kustomization(
+    name: str,
+    namespace: str,
+    source: str,
+    path: str,
+    interval: str,
+    prune: bool,
+    deletion_policy: str | None = None,
+    depends_on: list[str] | None = None,
+) -> dict[str, Any]:
+    spec: dict[str, Any] = {
+        "interval": interval,
+        "path": f"./{path}",
+        "prune": prune,
+        "sourceRef": {"kind": "GitRepository", "name": source},
+    }
     if deletion_policy:
         spec["deletionPolicy"] = deletion_policy
     if depends_on:
         spec["dependsOn"] = [{"name": dep} for dep in depends_on]
-    return {"apiVersion": KUSTOMIZATION_API, "kind": "Kustomization",
-            "metadata": {"name": name, "namespace": namespace}, "spec": spec}
+    return {
+        "apiVersion": KUSTOMIZATION_API,
+        "kind": "Kustomization",
+        "metadata": {"name": name, "namespace": namespace},
+        "spec": spec,
+    }

@@ -27,5 +27,7 @@ def flux_schema_problems(document: dict[str, Any]) -> list[str]:
     if kind not in _DEFINITIONS:
         return [f"unexpected kind {kind!r}"]
     validator = _validator(kind)
-    return [f"{'.'.join(str(p) for p in error.absolute_path) or '(root)'}: {error.message}"
-            for error in sorted(validator.iter_errors(document), key=lambda e: list(e.absolute_path))]
+    return [
+        f"{'.'.join(str(p) for p in error.absolute_path) or '(root)'}: {error.message}"
+        for error in sorted(validator.iter_errors(document), key=lambda e: list(e.absolute_path))
+    ]

@@ -41,8 +41,12 @@ class Block:
 def _parser() -> Lark:
     """python-hcl2's own grammar and post-lexer, built without source positions (which we never read and
     which double the parse time); the compiled grammar is cached under ~/.cache/vending when possible."""
-    options: dict[str, Any] = {"parser": "lalr", "rel_to": hcl2.__file__, "propagate_positions": False,
-                               "postlex": PostLexer()}
+    options: dict[str, Any] = {
+        "parser": "lalr",
+        "rel_to": hcl2.__file__,
+        "propagate_positions": False,
+        "postlex": PostLexer(),
+    }
     try:
         directory = Path.home() / ".cache" / "vending"
         directory.mkdir(parents=True, exist_ok=True)
@@ -170,8 +174,13 @@ def _unary(tree: Tree[Any]) -> int | float | Expression:
 
 
 _VALUES: dict[str, Any] = {
-    "string": _string, "int_lit": _number, "float_lit": _number, "literal_value": _literal,
-    "tuple": _tuple, "object": _object, "unary_op": _unary,
+    "string": _string,
+    "int_lit": _number,
+    "float_lit": _number,
+    "literal_value": _literal,
+    "tuple": _tuple,
+    "object": _object,
+    "unary_op": _unary,
 }
 
 

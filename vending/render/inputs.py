@@ -23,13 +23,14 @@ def module_inputs(request: Request, env: Environment, deletion: str) -> dict[str
         "management_group_id": request.management_group,
         "location": request.location,
         "owners": [{"principal_id": o.principal_id, "principal_type": o.principal_type} for o in request.owners],
-        "role_assignments": [_role_assignment(r.principal_id, r.role, r.principal_type)
-                             for r in request.role_assignments] or None,
+        "role_assignments": [
+            _role_assignment(r.principal_id, r.role, r.principal_type) for r in request.role_assignments
+        ]
+        or None,
         "tags": dict(request.tags) or None,
         "budget": _budget(request),
         "network": _network(request),
-        "hub_network_resource_id": env.hub_network_id if request.network and request.network.hub_peering
-        else None,
+        "hub_network_resource_id": env.hub_network_id if request.network and request.network.hub_peering else None,
         "resource_providers": list(request.resource_providers) or None,
         "cancel_on_destroy": deletion == "cancel",
         "requested_by": request.requested_by,
@@ -49,8 +50,12 @@ def _budget(request: Request) -> dict[str, Any] | None:
     if request.budget is None:
         return None
     budget = request.budget
-    return {"amount": _number(budget.amount), "time_grain": budget.time_grain,
-            "thresholds": [_number(t) for t in budget.thresholds], "contact_emails": list(budget.contact_emails)}
+    return {
+        "amount": _number(budget.amount),
+        "time_grain": budget.time_grain,
+        "thresholds": [_number(t) for t in budget.thresholds],
+        "contact_emails": list(budget.contact_emails),
+    }
 
 
 def _network(request: Request) -> dict[str, Any] | None:

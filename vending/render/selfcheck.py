@@ -25,7 +25,8 @@ DURATION = re.compile(r"^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$")
 
 
 EXPECTED_BLOCKS = [("terraform", ()), ("provider", ("azapi",)), ("module", ("subscription",))] + [
-    ("output", (name,)) for name in MODULE_OUTPUTS]
+    ("output", (name,)) for name in MODULE_OUTPUTS
+]
 
 
 def module_arguments(tf_text: str) -> dict[str, Any]:
@@ -65,8 +66,9 @@ def _problems(rendered: RenderedSubscription, normalized_request: dict[str, Any]
     return problems
 
 
-def _yaml_problems(files: dict[str, str], rendered: RenderedSubscription,
-                   normalized_request: dict[str, Any]) -> list[tuple[str, str]]:
+def _yaml_problems(
+    files: dict[str, str], rendered: RenderedSubscription, normalized_request: dict[str, Any]
+) -> list[tuple[str, str]]:
     problems: list[tuple[str, str]] = []
     try:
         if load_plain_yaml(files[REQUEST_FILE]) != normalized_request:
@@ -94,8 +96,9 @@ def _flux_field_problems(flux: dict[str, Any]) -> list[tuple[str, str]]:
     return problems
 
 
-def terraform_fmt_problems(files: dict[str, str], terraform: str | None = None,
-                           directory: Path | None = None) -> list[tuple[str, str]]:
+def terraform_fmt_problems(
+    files: dict[str, str], terraform: str | None = None, directory: Path | None = None
+) -> list[tuple[str, str]]:
     """Files that ``terraform fmt`` would change: one run for the whole batch, where terraform exists.
     Checks ``files`` (written to a temporary directory), or the ``.tf`` files already under ``directory``."""
     binary = terraform or shutil.which("terraform")
@@ -115,8 +118,12 @@ def terraform_fmt_problems(files: dict[str, str], terraform: str | None = None,
 
 
 def _fmt_run(binary: str, root: Path) -> list[tuple[str, str]]:
-    result = subprocess.run([binary, "fmt", "-check", "-list=true", "-recursive", "-no-color", str(root)],
-                            capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [binary, "fmt", "-check", "-list=true", "-recursive", "-no-color", str(root)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     listed = [line.strip() for line in result.stdout.splitlines() if line.strip()]
     problems = [(_relative(line, root), "is not in terraform fmt canonical form") for line in listed]
     if result.returncode not in (0, 3) or (result.returncode == 3 and not problems):

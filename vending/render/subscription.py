@@ -40,8 +40,10 @@ CONFIG_HINT = "change vending.yaml and run 'vending check'"
 
 
 def file_header(config: TrunkConfig, interface_version: str, hint: str = REQUEST_HINT) -> str:
-    return (f"# Rendered by vending: interface {interface_version}, module {config.module.ref}.\n"
-            f"# Do not edit by hand: {hint}.\n")
+    return (
+        f"# Rendered by vending: interface {interface_version}, module {config.module.ref}.\n"
+        f"# Do not edit by hand: {hint}.\n"
+    )
 
 
 def initial_deletion(request: Request, config: TrunkConfig) -> str:
@@ -50,8 +52,9 @@ def initial_deletion(request: Request, config: TrunkConfig) -> str:
     return "retain" if request.subscription_id else config.environments[request.environment].deletion
 
 
-def render_subscription(request: Request, config: TrunkConfig, interface_version: str,
-                        deletion: str | None = None) -> RenderedSubscription:
+def render_subscription(
+    request: Request, config: TrunkConfig, interface_version: str, deletion: str | None = None
+) -> RenderedSubscription:
     """Render the files for one valid request whose environment exists in ``config``. ``deletion`` is the
     policy recorded when the subscription was vended (default: the environment's, for a new one)."""
     env = config.environments[request.environment]
@@ -59,8 +62,9 @@ def render_subscription(request: Request, config: TrunkConfig, interface_version
     inputs = module_inputs(request, env, policy)
     kind, settings = backend_settings(request.name, request.environment, config)
     custom_backend = None if kind == "kubernetes" else backend_block(kind, settings)
-    flux = terraform_object(request.name, request.environment, config, inputs, custom_backend,
-                            interface_version, policy)
+    flux = terraform_object(
+        request.name, request.environment, config, inputs, custom_backend, interface_version, policy
+    )
     header = file_header(config, interface_version)
     directory = f"{env.path}/{request.name}"
     files = {
@@ -71,11 +75,17 @@ def render_subscription(request: Request, config: TrunkConfig, interface_version
     return RenderedSubscription(request.name, request.environment, directory, files, inputs, flux)
 
 
-def render_root_module(inputs: dict[str, Any], config: TrunkConfig, backend_type: str,
-                       backend: dict[str, object], header: str) -> str:
+def render_root_module(
+    inputs: dict[str, Any], config: TrunkConfig, backend_type: str, backend: dict[str, object], header: str
+) -> str:
     """The subscription's Terraform root configuration: providers, backend, the pinned module call."""
     module_args = {"source": module_source_address(config), **inputs}
     return render_template(
-        "main.tf.j2", header=header, providers=sorted(PROVIDERS.items()), backend_type=backend_type,
-        backend=backend, module_args=module_args, outputs=MODULE_OUTPUTS,
+        "main.tf.j2",
+        header=header,
+        providers=sorted(PROVIDERS.items()),
+        backend_type=backend_type,
+        backend=backend,
+        module_args=module_args,
+        outputs=MODULE_OUTPUTS,
     )

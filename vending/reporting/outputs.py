@@ -39,6 +39,4 @@ def github_output_block(name: str, value: str, delimiter: str) -> str:
 
 
 def github_outputs(values: Mapping[str, str], token: Callable[[], str] = _random_token) -> str:
-    return "".join(
-        github_output_block(name, value, heredoc_delimiter(value, token)) for name, value in values.items()
-    )
+    return "".join(github_output_block(name, value, heredoc_delimiter(value, token)) for name, value in values.items())

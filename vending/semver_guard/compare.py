@@ -52,9 +52,14 @@ def _inputs(template: str, old: dict[str, Any], new: dict[str, Any]) -> list[Dif
     found += [Difference("pipeline input", f"{template}:{name}", "removed", MAJOR) for name in sorted(removed)]
     for name in sorted(added):
         required = added[name]["required"] and "default" not in added[name]
-        found.append(Difference("pipeline input", f"{template}:{name}",
-                                "required input added" if required else "optional input added",
-                                MAJOR if required else MINOR))
+        found.append(
+            Difference(
+                "pipeline input",
+                f"{template}:{name}",
+                "required input added" if required else "optional input added",
+                MAJOR if required else MINOR,
+            )
+        )
     for name in sorted(set(old) & set(new)):
         found += _input(f"{template}:{name}", old[name], new[name])
     return found
@@ -95,24 +100,33 @@ def _values(where: str, old: list[str] | None, new: list[str] | None) -> list[Di
         return [Difference("pipeline input", where, f"allowed values restricted to {'|'.join(new)}", MAJOR)]
     dropped = [value for value in old if value not in new]
     if dropped:
-        return [Difference("pipeline input", where, f"allowed values narrowed: {'|'.join(dropped)} no longer "
-                           "accepted", MAJOR)]
+        return [
+            Difference(
+                "pipeline input", where, f"allowed values narrowed: {'|'.join(dropped)} no longer accepted", MAJOR
+            )
+        ]
     extra = [value for value in new if value not in old]
     return [Difference("pipeline input", where, f"allowed values widened: {'|'.join(extra)}", MINOR)]
 
 
 def _outputs(template: str, old: dict[str, Any], new: dict[str, Any]) -> list[Difference]:
-    found = [Difference("pipeline output", f"{template}:{name}", "removed", MAJOR)
-             for name in sorted(set(old) - set(new))]
-    found += [Difference("pipeline output", f"{template}:{name}", "added", MINOR)
-              for name in sorted(set(new) - set(old))]
-    found += [Difference("pipeline output", f"{template}:{name}", "description changed", PATCH)
-              for name in sorted(set(old) & set(new)) if old[name] != new[name]]
+    found = [
+        Difference("pipeline output", f"{template}:{name}", "removed", MAJOR) for name in sorted(set(old) - set(new))
+    ]
+    found += [
+        Difference("pipeline output", f"{template}:{name}", "added", MINOR) for name in sorted(set(new) - set(old))
+    ]
+    found += [
+        Difference("pipeline output", f"{template}:{name}", "description changed", PATCH)
+        for name in sorted(set(old) & set(new))
+        if old[name] != new[name]
+    ]
     return found
 
 
-def _flags(old: dict[str, list[str]], new: dict[str, list[str]],
-           accepted: dict[str, list[str]] | None) -> list[Difference]:
+def _flags(
+    old: dict[str, list[str]], new: dict[str, list[str]], accepted: dict[str, list[str]] | None
+) -> list[Difference]:
     found: list[Difference] = []
     for command in sorted(set(old) | set(new)):
         before, after = set(old.get(command, [])), set(new.get(command, []))
@@ -121,8 +135,10 @@ def _flags(old: dict[str, list[str]], new: dict[str, list[str]],
             still = accepted is not None and flag in accepted.get(command, [])
             change = "no longer passed by the templates (the CLI still accepts it)" if still else "removed"
             found.append(Difference("CLI flag", f"{name} {flag}", change, PATCH if still else MAJOR))
-        found += [Difference("CLI flag", f"{name} {flag}", "now passed by the templates", MINOR)
-                  for flag in sorted(after - before)]
+        found += [
+            Difference("CLI flag", f"{name} {flag}", "now passed by the templates", MINOR)
+            for flag in sorted(after - before)
+        ]
     return found
 
 

@@ -56,8 +56,11 @@ def is_package_source(root: Path) -> bool:
 
 def extract_interface(tree: Tree, live: bool = False) -> Interface:
     """The interface in ``tree``. ``live`` takes the schema, layout and CLI from the running code."""
-    documents = {name: load_template(text, f"{tree.label}:{path}")
-                 for name, path in TEMPLATES.items() if (text := tree.read(path)) is not None}
+    documents = {
+        name: load_template(text, f"{tree.label}:{path}")
+        for name, path in TEMPLATES.items()
+        if (text := tree.read(path)) is not None
+    }
     version = _version(tree)
     return Interface(
         version=version,
@@ -114,10 +117,16 @@ def _flags(tree: Tree, documents: dict[str, dict[str, Any]]) -> dict[str, list[s
 
 
 def _environments(documents: dict[str, dict[str, Any]]) -> dict[str, str]:
-    found = {f"{WORKFLOW}:{where}": value
-             for where, value in workflow_environments(documents.get("github-workflow", {})).items()}
-    found.update({f"{AZURE_DEVOPS}:{where}": value
-                  for where, value in azure_devops_environments(documents.get("azure-devops", {})).items()})
+    found = {
+        f"{WORKFLOW}:{where}": value
+        for where, value in workflow_environments(documents.get("github-workflow", {})).items()
+    }
+    found.update(
+        {
+            f"{AZURE_DEVOPS}:{where}": value
+            for where, value in azure_devops_environments(documents.get("azure-devops", {})).items()
+        }
+    )
     return found
 
 
@@ -128,8 +137,12 @@ def cli_options() -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
 
     def walk(command: click.Command, name: str) -> None:
-        options = {opt for param in command.params if isinstance(param, click.Option)
-                   for opt in (*param.opts, *param.secondary_opts)}
+        options = {
+            opt
+            for param in command.params
+            if isinstance(param, click.Option)
+            for opt in (*param.opts, *param.secondary_opts)
+        }
         found[name] = sorted(options)
         if isinstance(command, click.Group):
             for sub_name, sub in sorted(command.commands.items()):

@@ -62,19 +62,27 @@ def judge(ref: str, released: Interface, current: Interface, changelog: str | No
     actual = actual_bump(old_version, new_version)
     problems = _unknown_flags(current) + _bump_problems(old_version, new_version, required, actual)
     if new_version != old_version and not changelog_has_section(changelog, str(new_version)):
-        problems.append(f"{CHANGELOG_FILE} has no section for {new_version}: add a '## {new_version}' heading "
-                        "listing the interface changes")
+        problems.append(
+            f"{CHANGELOG_FILE} has no section for {new_version}: add a '## {new_version}' heading "
+            "listing the interface changes"
+        )
     return Verdict(ref, str(old_version), str(new_version), differences, required, actual, problems)
 
 
-def _bump_problems(old: semver.Version, new: semver.Version, required: Level, actual: Level | None,
-                   ) -> list[str]:
+def _bump_problems(
+    old: semver.Version,
+    new: semver.Version,
+    required: Level,
+    actual: Level | None,
+) -> list[str]:
     if actual is None:
         return [f"VERSION went backwards: {old} at the release, {new} now"]
     if actual >= required:
         return []
-    return [f"VERSION {old} -> {new} is a {actual.label} bump but the differences need a {required.label} "
-            f"bump: set VERSION to {_next(old, required)} (or higher) and add a CHANGELOG.md section"]
+    return [
+        f"VERSION {old} -> {new} is a {actual.label} bump but the differences need a {required.label} "
+        f"bump: set VERSION to {_next(old, required)} (or higher) and add a CHANGELOG.md section"
+    ]
 
 
 def _next(version: semver.Version, level: Level) -> semver.Version:
@@ -88,6 +96,9 @@ def _next(version: semver.Version, level: Level) -> semver.Version:
 def _unknown_flags(current: Interface) -> list[str]:
     if current.cli_options is None:
         return []
-    return [f"the pipeline templates pass `{f'vending {command}'.strip()} {flag}` but the CLI has no such option"
-            for command, flags in current.flags.items() for flag in flags
-            if flag not in current.cli_options.get(command, [])]
+    return [
+        f"the pipeline templates pass `{f'vending {command}'.strip()} {flag}` but the CLI has no such option"
+        for command, flags in current.flags.items()
+        for flag in flags
+        if flag not in current.cli_options.get(command, [])
+    ]

@@ -15,13 +15,15 @@ def text_report(verdict: Verdict) -> list[str]:
     if rows:
         widths = [max(len(row[index]) for row in [HEADERS, *rows]) for index in range(3)]
         for row in [HEADERS, *rows]:
-            lines.append("  ".join(cell.ljust(width) for cell, width in zip(row[:3], widths, strict=True))
-                         + "  " + row[3])
+            lines.append(
+                "  ".join(cell.ljust(width) for cell, width in zip(row[:3], widths, strict=True)) + "  " + row[3]
+            )
     else:
         lines.append("no interface differences")
     actual = verdict.actual.label if verdict.actual is not None else "backwards"
-    lines.append(f"change: {highest(verdict.differences).label}; required bump: {verdict.required.label}; "
-                 f"actual bump: {actual}")
+    lines.append(
+        f"change: {highest(verdict.differences).label}; required bump: {verdict.required.label}; actual bump: {actual}"
+    )
     lines.append("ok" if verdict.ok else "FAILED")
     return lines
 

@@ -15,9 +15,26 @@ NARROWING = ("pattern", "format", "const", "uniqueItems", "contentEncoding", "mu
 ANNOTATIONS = ("title", "description", "examples", "$comment", "readOnly", "writeOnly", "$schema")
 IGNORED = ("$id", "$defs", "definitions")
 ALTERNATIVES = ("anyOf", "oneOf", "allOf")
-HANDLED = frozenset((*UPPER_BOUNDS, *LOWER_BOUNDS, *NARROWING, *ANNOTATIONS, *IGNORED, *ALTERNATIVES,
-                     "type", "properties", "required", "additionalProperties", "items", "propertyNames",
-                     "enum", "default", "deprecated", "nullable"))
+HANDLED = frozenset(
+    (
+        *UPPER_BOUNDS,
+        *LOWER_BOUNDS,
+        *NARROWING,
+        *ANNOTATIONS,
+        *IGNORED,
+        *ALTERNATIVES,
+        "type",
+        "properties",
+        "required",
+        "additionalProperties",
+        "items",
+        "propertyNames",
+        "enum",
+        "default",
+        "deprecated",
+        "nullable",
+    )
+)
 
 Node = dict[str, Any]
 
@@ -80,8 +97,19 @@ class SchemaComparison:
         return self.found
 
     def _rules(self) -> tuple[Callable[[Node, Node, str], None], ...]:
-        return (self._type, self._properties, self._additional, self._children, self._enum, self._bounds,
-                self._narrowing, self._default, self._annotations, self._alternatives, self._unknown)
+        return (
+            self._type,
+            self._properties,
+            self._additional,
+            self._children,
+            self._enum,
+            self._bounds,
+            self._narrowing,
+            self._default,
+            self._annotations,
+            self._alternatives,
+            self._unknown,
+        )
 
     def _add(self, where: str, change: str, level: Level) -> None:
         self.found.append(Difference(AREA, where, change, level))
@@ -111,8 +139,9 @@ class SchemaComparison:
             self._add(f"{where}.{name}", "field removed", MAJOR)
         for name in sorted(added):
             required = name in required_after
-            self._add(f"{where}.{name}", f"{'required' if required else 'optional'} field added",
-                      MAJOR if required else MINOR)
+            self._add(
+                f"{where}.{name}", f"{'required' if required else 'optional'} field added", MAJOR if required else MINOR
+            )
         for name in sorted(set(before) & set(after)):
             self._required(name in required_before, name in required_after, f"{where}.{name}")
             self.node(before[name], after[name], f"{where}.{name}")
@@ -171,15 +200,19 @@ class SchemaComparison:
             before, after = old.get(keyword), new.get(keyword)
             if before != after:
                 widened = after is None
-                self._add(where, f"{keyword} {'removed' if widened else 'changed'}: {_show(before)} -> "
-                          f"{_show(after)}", MINOR if widened else MAJOR)
+                self._add(
+                    where,
+                    f"{keyword} {'removed' if widened else 'changed'}: {_show(before)} -> {_show(after)}",
+                    MINOR if widened else MAJOR,
+                )
 
     def _default(self, old: Node, new: Node, where: str) -> None:
         if "default" not in old and "default" in new:
             self._add(where, f"default {_show(new['default'])} added", MINOR)
         elif old.get("default", ...) != new.get("default", ...):
-            self._add(where, f"default changed from {_show(old['default'])} to "
-                      f"{_show(new.get('default', '(none)'))}", MAJOR)
+            self._add(
+                where, f"default changed from {_show(old['default'])} to {_show(new.get('default', '(none)'))}", MAJOR
+            )
 
     def _annotations(self, old: Node, new: Node, where: str) -> None:
         for keyword in ANNOTATIONS:

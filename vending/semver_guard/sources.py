@@ -68,6 +68,7 @@ def commit_tree(root: Path, ref: str) -> CommitTree:
     try:
         commit = repo.commit(ref)
     except (BadName, ValueError, GitCommandError) as exc:
-        raise InputError(f"--against {ref}: no such commit, tag or branch in {root} "
-                         "(fetch the release tags, e.g. git fetch --tags)") from exc
+        raise InputError(
+            f"--against {ref}: no such commit, tag or branch in {root} (fetch the release tags, e.g. git fetch --tags)"
+        ) from exc
     return CommitTree(commit, ref)

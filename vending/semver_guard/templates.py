@@ -47,10 +47,19 @@ def normalize_default(value: object) -> str:
     return json.dumps(value, sort_keys=True)
 
 
-def _spec(kind: str, kind_type: str, required: bool, entry: dict[str, Any], description_key: str,
-          ) -> dict[str, Any]:
-    spec: dict[str, Any] = {"kind": kind, "type": kind_type, "required": required,
-                            "description": str(entry.get(description_key, "")).strip()}
+def _spec(
+    kind: str,
+    kind_type: str,
+    required: bool,
+    entry: dict[str, Any],
+    description_key: str,
+) -> dict[str, Any]:
+    spec: dict[str, Any] = {
+        "kind": kind,
+        "type": kind_type,
+        "required": required,
+        "description": str(entry.get(description_key, "")).strip(),
+    }
     if "default" in entry:
         spec["default"] = normalize_default(entry["default"])
     if entry.get("deprecationMessage"):
@@ -63,8 +72,9 @@ def _spec(kind: str, kind_type: str, required: bool, entry: dict[str, Any], desc
 def _outputs(outputs: object) -> dict[str, dict[str, Any]]:
     if not isinstance(outputs, dict):
         return {}
-    return {str(name): {"description": str((spec or {}).get("description", "")).strip()}
-            for name, spec in outputs.items()}
+    return {
+        str(name): {"description": str((spec or {}).get("description", "")).strip()} for name, spec in outputs.items()
+    }
 
 
 def _entries(section: object) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -74,14 +84,19 @@ def _entries(section: object) -> Iterator[tuple[str, dict[str, Any]]]:
 
 
 def _github_inputs(section: object, kind: str, default_type: str) -> dict[str, dict[str, Any]]:
-    return {name: _spec(kind, str(entry.get("type", default_type)), bool(entry.get("required", False)), entry,
-                        "description")
-            for name, entry in _entries(section)}
+    return {
+        name: _spec(
+            kind, str(entry.get("type", default_type)), bool(entry.get("required", False)), entry, "description"
+        )
+        for name, entry in _entries(section)
+    }
 
 
 def action_interface(document: dict[str, Any]) -> dict[str, Any]:
-    return {"inputs": _github_inputs(document.get("inputs"), "input", "string"),
-            "outputs": _outputs(document.get("outputs"))}
+    return {
+        "inputs": _github_inputs(document.get("inputs"), "input", "string"),
+        "outputs": _outputs(document.get("outputs")),
+    }
 
 
 def workflow_interface(document: dict[str, Any]) -> dict[str, Any]:
@@ -92,14 +107,21 @@ def workflow_interface(document: dict[str, Any]) -> dict[str, Any]:
 
 
 def azure_devops_interface(document: dict[str, Any]) -> dict[str, Any]:
-    inputs = {str(entry["name"]): _spec("parameter", str(entry.get("type", "string")), "default" not in entry,
-                                        entry, "displayName")
-              for entry in document.get("parameters") or [] if isinstance(entry, dict) and "name" in entry}
+    inputs = {
+        str(entry["name"]): _spec(
+            "parameter", str(entry.get("type", "string")), "default" not in entry, entry, "displayName"
+        )
+        for entry in document.get("parameters") or []
+        if isinstance(entry, dict) and "name" in entry
+    }
     return {"inputs": inputs, "outputs": {}}
 
 
-EXTRACTORS = {"github-action": action_interface, "github-workflow": workflow_interface,
-              "azure-devops": azure_devops_interface}
+EXTRACTORS = {
+    "github-action": action_interface,
+    "github-workflow": workflow_interface,
+    "azure-devops": azure_devops_interface,
+}
 
 
 def workflow_permissions(document: dict[str, Any]) -> dict[str, str]:
@@ -124,8 +146,11 @@ def _permission_items(permissions: object) -> Iterator[tuple[str, str]]:
 
 def workflow_environments(document: dict[str, Any]) -> dict[str, str]:
     """Each job's deployment environment: it decides approvals and the OIDC token subject."""
-    return {f"jobs.{job_id}": normalize_default(job["environment"])
-            for job_id, job in _entries(document.get("jobs")) if job.get("environment") is not None}
+    return {
+        f"jobs.{job_id}": normalize_default(job["environment"])
+        for job_id, job in _entries(document.get("jobs"))
+        if job.get("environment") is not None
+    }
 
 
 def azure_devops_environments(document: dict[str, Any]) -> dict[str, str]:
