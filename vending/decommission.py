@@ -6,14 +6,14 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from vending.changes import Change, Ledger, changed_paths, load_codeowners, scope_verdict
 from vending.errors import Finding, InputError, ScopeError
-from vending.files import write_tree
-from vending.loading import load_config
+from vending.request.load import load_config
+from vending.request.yamlio import load_plain_yaml
 from vending.submit import focus_on, land
-from vending.trunkgit import Person, TrunkClone, private_clone
-from vending.trunkstate import TrunkState, read_state
-from vending.yamlio import load_plain_yaml
+from vending.trunk.files import write_tree
+from vending.trunk.ledger import Change, Ledger, changed_paths, load_codeowners, scope_verdict
+from vending.trunk.repository import Person, TrunkClone, private_clone
+from vending.trunk.state import TrunkState, read_state
 
 POLICY_TEXT = {
     "cancel": "the Terraform object is pruned and destroys what it manages, cancelling the subscription "

@@ -13,8 +13,8 @@ from pathlib import Path
 from vending.check import check_trunk
 from vending.errors import Finding
 from vending.submit import SubmitReport, SubmitSettings, submit
-from vending.trunkgit import Person
-from vending.trunkio import commit_identity, init_repository
+from vending.trunk.reading import commit_identity, init_repository
+from vending.trunk.repository import Person
 
 ORG = "contoso"
 DEV_IDENTITY = "@contoso/platform-dev"
@@ -50,7 +50,7 @@ def demo_requests(target: Path) -> list[Path]:
 
 def make_trunk(root: Path) -> str:
     """A new trunk and a bare remote beside it; returns the remote's path."""
-    from vending.commands.init import trunk_files
+    from vending.render.trunkfiles import trunk_files
 
     work = root / "trunk-work"
     init_repository(

@@ -6,17 +6,25 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from vending.changes import Change, Ledger, changed_paths, load_codeowners, scope_verdict
 from vending.codeowners import CodeOwnersFile
-from vending.config import TrunkConfig
 from vending.errors import ExitCode, Finding, RenderBugError, TrunkError
-from vending.files import write_tree
-from vending.loading import LoadedRequest, load_config, load_request
 from vending.render.selfcheck import check_rendered, terraform_fmt_problems
 from vending.render.subscription import initial_deletion, render_subscription
-from vending.request import Request
-from vending.trunkgit import Person, PlannedCommit, PushResult, TrunkClone, jittered_backoff, private_clone, sleep
-from vending.trunkstate import Entry, read_state
+from vending.request.load import LoadedRequest, load_config, load_request
+from vending.request.model import Request
+from vending.trunk.config import TrunkConfig
+from vending.trunk.files import write_tree
+from vending.trunk.ledger import Change, Ledger, changed_paths, load_codeowners, scope_verdict
+from vending.trunk.repository import (
+    Person,
+    PlannedCommit,
+    PushResult,
+    TrunkClone,
+    jittered_backoff,
+    private_clone,
+    sleep,
+)
+from vending.trunk.state import Entry, read_state
 from vending.validate import Checked, validate_batch
 
 AzureRunner = Callable[[Sequence[tuple[str, Request]], Collection[str]], dict[str, list[Finding]]]

@@ -6,12 +6,12 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from vending.compat import interface_problem
-from vending.config import Environment, TrunkConfig
 from vending.errors import Finding
-from vending.loading import LoadedRequest
-from vending.request import IMMUTABLE_KEYS, Request
-from vending.trunkstate import NetworkMap, TrunkState
+from vending.request.gate import interface_problem
+from vending.request.load import LoadedRequest
+from vending.request.model import IMMUTABLE_KEYS, Request
+from vending.trunk.config import Environment, TrunkConfig
+from vending.trunk.state import NetworkMap, TrunkState
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from vending.azure.report import ReadUsage
 from vending.azure.settings import AzureSettings
 from vending.emulator import Emulator
 from vending.emulator.data import EA_SCOPE, TENANT_ID
-from vending.request import Request
+from vending.request.model import Request
 
 T = TypeVar("T")
 OWNER = "11111111-2222-3333-4444-555555555555"

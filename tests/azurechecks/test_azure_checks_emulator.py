@@ -5,11 +5,11 @@ from __future__ import annotations
 from azure_checks_support import adopt_request, make_request, settings_for
 
 from vending.azure import CheckReport, run_azure_checks
-from vending.commands.azureopts import azure_runner
+from vending.cli.azureopts import azure_runner
 from vending.emulator import Emulator
 from vending.emulator.data import LEGACY_SUBSCRIPTION_ID, MCA_SCOPE, PLATFORM_SUBSCRIPTION_ID
 from vending.errors import Finding
-from vending.request import Request
+from vending.request.model import Request
 
 UNKNOWN_ID = "12345678-1234-1234-1234-123456789012"
 

@@ -14,7 +14,7 @@ import time
 from vending.azure import AzureSettings, run_azure_checks
 from vending.emulator import run_emulator
 from vending.emulator.data import EA_SCOPE, MANAGEMENT_GROUPS
-from vending.request import Request
+from vending.request.model import Request
 
 BURST = 250
 REFILL = 25.0

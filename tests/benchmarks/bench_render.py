@@ -18,10 +18,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from vending.commands.init import trunk_files
-from vending.render.batch import render_requests
+from vending.render.trunkfiles import trunk_files
+from vending.render_requests import render_requests
+from vending.request.yamlio import dump_yaml
 from vending.version import INTERFACE_VERSION
-from vending.yamlio import dump_yaml
 
 OWNER = "6b1f4a3e-2c4d-4e5f-9a8b-1c2d3e4f5a6b"
 EA = "/providers/Microsoft.Billing/billingAccounts/1234567/enrollmentAccounts/7654321"

@@ -21,14 +21,14 @@ from typing import Any
 
 import yaml
 
-from vending.loading import load_config
 from vending.render.subscription import render_subscription
 from vending.render.trunkfiles import environment_files
-from vending.request import Request
-from vending.trunkstate import Entry, EnvironmentIndex
+from vending.request.load import load_config
+from vending.request.model import Request
+from vending.trunk.state import Entry, EnvironmentIndex
 from vending.version import INTERFACE_VERSION
 
-CLI = [sys.executable, "-c", "import sys; from vending.cli import main; main(sys.argv[1:])"]
+CLI = [sys.executable, "-c", "import sys; from vending.cli.main import main; main(sys.argv[1:])"]
 IDENTITY = "@example/platform-dev"
 EA = "/providers/Microsoft.Billing/billingAccounts/1234567/enrollmentAccounts/7654321"
 ENV = {k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS", "TF_BUILD")}

@@ -30,14 +30,14 @@ from typing import Any
 
 import yaml
 
-from vending.cli import main as vending_main
+from vending.cli.main import main as vending_main
 
 SUBSCRIPTIONS = 10_000
 RUNS = 3
 BUDGET = {"amount": 100, "timeGrain": "Monthly", "thresholds": [80], "contactEmails": ["finops@contoso.com"]}
 EA = "/providers/Microsoft.Billing/billingAccounts/1234567/enrollmentAccounts/7654321"
 OWNER = {"principalId": "6b1f4a3e-2c4d-4e5f-9a8b-1c2d3e4f5a6b", "principalType": "Group"}
-CLI = [sys.executable, "-c", "from vending.cli import main; main()"]
+CLI = [sys.executable, "-c", "from vending.cli.main import main; main()"]
 
 
 def git(repo: Path, *args: str) -> None:
@@ -139,7 +139,7 @@ def report(label: str, seconds: float, megabytes: float, target: float, unit: st
 
 def fail_fast_figures(folder: Path) -> None:
     """How quickly hostile files are refused (in-process, the loader alone)."""
-    from vending.loading import load_request
+    from vending.request.load import load_request
 
     bomb = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
     bomb += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 10)]

@@ -10,8 +10,8 @@ import click
 import pytest
 from click.testing import CliRunner
 
+from vending.cli.codeowners import codeowners
 from vending.codeowners import render_codeowners
-from vending.commands.codeowners import codeowners
 
 BAD = "* @ok\n!vendor/ @a\n* alice # comment\n"
 

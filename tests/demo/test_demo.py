@@ -23,7 +23,7 @@ def test_packaged_demo_requests_are_the_examples() -> None:
 def test_demo_runs_end_to_end_and_cleans_up(tmp_path: Path) -> None:
     env = {**os.environ, "TMPDIR": str(tmp_path), "COLUMNS": "120"}
     result = subprocess.run(
-        [sys.executable, "-c", "from vending.cli import main; main()", "demo"],
+        [sys.executable, "-c", "from vending.cli.main import main; main()", "demo"],
         capture_output=True,
         text=True,
         env=env,
@@ -43,7 +43,7 @@ def test_demo_runs_end_to_end_and_cleans_up(tmp_path: Path) -> None:
 
 
 def test_demo_keep_directory(tmp_path: Path) -> None:
-    from vending.cli import main
+    from vending.cli.main import main
 
     keep = tmp_path / "demo"
     before = threading.active_count()

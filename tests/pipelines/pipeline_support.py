@@ -69,7 +69,7 @@ def command_line_flags(line: str, group: click.Group) -> dict[str, set[str]]:
 
 def vending_cli() -> click.Group:
     """The CLI group, imported when a test needs it (so one broken command fails only those tests)."""
-    from vending.cli import cli
+    from vending.cli.main import cli
 
     return cli
 
@@ -84,7 +84,7 @@ def missing_flags(group: click.Group, flags: dict[str, set[str]]) -> list[str]:
     for command_name, used in sorted(flags.items()):
         command = group if not command_name else group.commands.get(command_name)
         if command is None:
-            problems.append(f"`vending {command_name}` is not registered on vending.cli.cli")
+            problems.append(f"`vending {command_name}` is not registered on vending.cli.main.cli")
             continue
         problems += [f"`vending {command_name}`: no option {flag}" for flag in sorted(used - click_options(command))]
     return problems

@@ -11,7 +11,7 @@ from pipeline_support import parse_ado, parse_github, single_line
 
 from vending.errors import Finding
 from vending.reporting import Host, detect_host, guard_json, guard_text
-from vending.reporting.commands import ado_logissue, ado_set_output, github_annotation
+from vending.reporting.workflow_commands import ado_logissue, ado_set_output, github_annotation
 
 HOSTILE = "100% sure\r\nnext::error::pwned, a;b]c ##vso[task.setvariable variable=x]y %0A %AZP25 :,"
 

@@ -274,6 +274,6 @@ def test_flag_introspection_reports_missing_commands_and_options() -> None:
     }
     flags = {**command_line_flags(line, group), "check": {"--trunk"}}
     assert missing_flags(group, flags) == [
-        "`vending check` is not registered on vending.cli.cli",
+        "`vending check` is not registered on vending.cli.main.cli",
         "`vending submit`: no option --as",
     ]

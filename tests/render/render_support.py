@@ -12,13 +12,13 @@ from typing import Any
 import pytest
 import yaml
 
-from vending.cli import main
-from vending.config import CONFIG_FILE, TrunkConfig, default_config
-from vending.loading import load_config_text
+from vending.cli.main import main
 from vending.render.trunkfiles import derived_files
-from vending.trunkstate import EnvironmentIndex
+from vending.request.load import load_config_text
+from vending.request.yamlio import dump_yaml
+from vending.trunk.config import CONFIG_FILE, TrunkConfig, default_config
+from vending.trunk.state import EnvironmentIndex
 from vending.version import INTERFACE_VERSION
-from vending.yamlio import dump_yaml
 
 REPO = Path(__file__).resolve().parents[2]
 GOLDEN_DIR = Path(__file__).resolve().parent / "golden"

@@ -16,12 +16,12 @@ from jsonschema import Draft7Validator
 from render_support import GOLDEN_DIR, REPO, kustomize, request_data, trunk_config_data, vended_trunk
 from tooling import require_tool
 
-from vending.config import TrunkConfig
 from vending.render.fluxschema import flux_schema_problems
 from vending.render.subscription import render_subscription
 from vending.render.trunkfiles import derived_files
-from vending.request import Request
-from vending.trunkstate import EnvironmentIndex
+from vending.request.model import Request
+from vending.trunk.config import TrunkConfig
+from vending.trunk.state import EnvironmentIndex
 from vending.version import INTERFACE_VERSION
 
 FLUX_GROUPS = ("infra.contrib.fluxcd.io", "source.toolkit.fluxcd.io", "kustomize.toolkit.fluxcd.io")

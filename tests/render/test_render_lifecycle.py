@@ -26,16 +26,16 @@ from render_support import (
 )
 
 from vending.check import check_trunk
-from vending.config import CONFIG_FILE
-from vending.loading import load_config
-from vending.render.batch import render_requests
 from vending.render.selfcheck import module_arguments
 from vending.render.subscription import render_subscription
 from vending.render.trunkfiles import derived_files
-from vending.request import Request
-from vending.trunkstate import read_state
+from vending.render_requests import render_requests
+from vending.request.load import load_config
+from vending.request.model import Request
+from vending.request.yamlio import dump_yaml
+from vending.trunk.config import CONFIG_FILE
+from vending.trunk.state import read_state
 from vending.version import INTERFACE_VERSION
-from vending.yamlio import dump_yaml
 
 TIMESTAMP = re.compile(r"\b20\d\d-\d\d-\d\d(?:[T ]\d\d:\d\d)?")
 
@@ -66,7 +66,7 @@ def test_separate_processes_with_different_hash_seeds_agree(tmp_path: Path) -> N
     for seed in ("1", "2"):
         out = tmp_path / f"out{seed}"
         env = {**os.environ, "PYTHONHASHSEED": seed}
-        command = [sys.executable, "-c", "from vending.cli import main; main()", "render", *paths]
+        command = [sys.executable, "-c", "from vending.cli.main import main; main()", "render", *paths]
         subprocess.run([*command, "--trunk", str(trunk), "--out", str(out)], check=True, env=env, capture_output=True)
         trees.append(read_tree(out))
     assert trees[0] == trees[1] and trees[0]

@@ -20,11 +20,11 @@ from pydantic import ValidationError
 from render_support import NASTY, request_data, trunk_config_data
 from ruamel.yaml import YAML
 
-from vending.config import TrunkConfig
 from vending.render.inputs import module_source_address
 from vending.render.selfcheck import check_rendered, module_arguments
 from vending.render.subscription import RenderedSubscription, render_subscription
-from vending.request import Request
+from vending.request.model import Request
+from vending.trunk.config import TrunkConfig
 from vending.version import INTERFACE_VERSION
 
 _CONTROL = {chr(c) for c in (*range(0x20), *range(0x7F, 0xA0))} | {"\u2028", "\u2029"}

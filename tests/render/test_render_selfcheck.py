@@ -10,12 +10,12 @@ from typing import Any
 import pytest
 from render_support import make_trunk, request_data, run_cli, trunk_config_data, write_request
 
-from vending.config import TrunkConfig
 from vending.errors import RenderBugError
 from vending.render import hcl
 from vending.render.selfcheck import check_rendered
 from vending.render.subscription import render_subscription
-from vending.request import Request
+from vending.request.model import Request
+from vending.trunk.config import TrunkConfig
 from vending.version import INTERFACE_VERSION
 
 CONFIG = TrunkConfig.model_validate(trunk_config_data())

@@ -14,11 +14,11 @@ from typing import Any
 import pytest
 import yaml
 
-from vending.cli import main
+from vending.cli.main import main
 from vending.errors import Finding
-from vending.loading import validate_model
-from vending.request import Request
-from vending.yamlio import YamlDocument
+from vending.request.load import validate_model
+from vending.request.model import Request
+from vending.request.yamlio import YamlDocument
 
 EA_SCOPE = "/providers/Microsoft.Billing/billingAccounts/1234567/enrollmentAccounts/7654321"
 MCA_SCOPE = "/providers/Microsoft.Billing/billingAccounts/contoso-mca/billingProfiles/bp1/invoiceSections/is1"
@@ -118,7 +118,7 @@ class Cli:
 
 def run_subprocess(*args: str | Path, cwd: Path, env: dict[str, str] | None = None) -> Result:
     """``vending`` as a separate process (the package has no ``__main__``)."""
-    command = [sys.executable, "-c", "from vending.cli import main; main()", *map(str, args)]
+    command = [sys.executable, "-c", "from vending.cli.main import main; main()", *map(str, args)]
     done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, check=False, timeout=120)
     return Result(done.returncode, done.stdout, done.stderr)
 

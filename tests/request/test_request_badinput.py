@@ -10,7 +10,7 @@ import pytest
 import yaml
 from request_support import DROP, EA_SCOPE, Result, Sandbox, request_data
 
-from vending import yamlio
+from vending.request import yamlio
 
 CYRILLIC_A = "\u0430"
 

@@ -11,9 +11,9 @@ from hypothesis import strategies as st
 from request_support import request_data
 
 from vending.errors import Finding
-from vending.loading import load_request, validate_model
-from vending.request import Request
-from vending.yamlio import YamlDocument, YamlLoadError, dump_yaml, parse_yaml_mapping
+from vending.request.load import load_request, validate_model
+from vending.request.model import Request
+from vending.request.yamlio import YamlDocument, YamlLoadError, dump_yaml, parse_yaml_mapping
 
 FREE_TEXT = [
     "name",

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from request_support import Sandbox, request_data, run_subprocess
 
-import vending.commands.validate as validate_module
+import vending.cli.validate as validate_module
 from vending.version import INTERFACE_VERSION
 
 

@@ -23,7 +23,7 @@ from request_support import (
     seed_index,
 )
 
-import vending.commands.validate as validate_module
+import vending.cli.validate as validate_module
 
 
 def validate(sandbox: Sandbox, *paths: Path, trunk: str | Path | None = None) -> Result:

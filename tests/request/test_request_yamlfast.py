@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vending.yamlfast import fast_parse
-from vending.yamlio import MAX_DEPTH, MAX_NODES, YamlLoadError, _Converter, _load_documents, dump_yaml
+from vending.request.yamlfast import fast_parse
+from vending.request.yamlio import MAX_DEPTH, MAX_NODES, YamlLoadError, _Converter, _load_documents, dump_yaml
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -10,7 +10,7 @@ from semver_support import Outcome, Runner
 
 @pytest.fixture
 def run_check(capsys: pytest.CaptureFixture[str]) -> Runner:
-    from vending.cli import main
+    from vending.cli.main import main
 
     def run(repo: Path | None, ref: str, output: str = "json") -> Outcome:
         argv = ["--output", output, "interface", "check", "--against", ref]

@@ -161,8 +161,8 @@ def baseline(version: str = "1.2.3") -> Files:
             ".github/workflows/vend.yml": WORKFLOW,
             "pipelines/azure-devops/vend.yml": AZURE_DEVOPS,
             "pipelines/vend.sh": SCRIPT,
-            "vending/config.py": 'CONFIG_FILE = "vending.yaml"\n',
-            "vending/trunkstate.py": 'INDEX_FILE = "index.json"\nINDEX_SCHEMA = 1\n',
+            "vending/trunk/config.py": 'CONFIG_FILE = "vending.yaml"\n',
+            "vending/trunk/state.py": 'INDEX_FILE = "index.json"\nINDEX_SCHEMA = 1\n',
             "vending/render/trunkfiles.py": (
                 'CODEOWNERS_FILE = "CODEOWNERS"\nKUSTOMIZATION_FILE = "kustomization.yaml"\n'
             ),

@@ -217,7 +217,7 @@ MAJOR_CASES: list[tuple[str, Mutation, str, str]] = [
     ),
     (
         "layout: index moved",
-        _edit_text("vending/trunkstate.py", '"index.json"', '"state.json"'),
+        _edit_text("vending/trunk/state.py", '"index.json"', '"state.json"'),
         "environment index: <env path>/index.json",
         "moved to <env path>/state.json",
     ),
@@ -418,7 +418,7 @@ def test_unrelated_edits_are_not_differences(tmp_path: Path, run_check: Runner) 
     files["README.md"] = "Rewritten.\n"
     files["pipelines/vend.sh"] += "# a comment that mentions vending submit --nothing\n"
     files[ADO]["parameters"].reverse()
-    files["vending/trunkstate.py"] += "OTHER = 'x'\n"
+    files["vending/trunk/state.py"] += "OTHER = 'x'\n"
     write_tree(root, files)
     outcome = run_check(root, "v1.2.3")
     assert outcome.code == 0, outcome.out

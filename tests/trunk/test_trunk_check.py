@@ -17,9 +17,9 @@ from trunk_support import (
     write_request,
 )
 
-from vending.loading import load_config
 from vending.render.subscription import render_subscription
-from vending.request import Request
+from vending.request.load import load_config
+from vending.request.model import Request
 from vending.version import INTERFACE_VERSION
 
 APP = "subscriptions/dev/team-a"

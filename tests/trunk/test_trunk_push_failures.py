@@ -18,7 +18,7 @@ from trunk_support import (
 )
 
 from vending import submit as submit_module
-from vending.trunkgit import PushResult, TrunkClone
+from vending.trunk.repository import PushResult, TrunkClone
 
 REJECTING_HOOK = """#!{python}
 import random, sys

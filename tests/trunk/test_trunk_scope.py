@@ -22,11 +22,11 @@ from trunk_support import (
     write_request,
 )
 
-from vending.changes import scope_verdict
 from vending.codeowners import parse_codeowners
 from vending.errors import RenderBugError, TrunkError
-from vending.files import safe_relative, write_tree
-from vending.trunkgit import Person, private_clone
+from vending.trunk.files import safe_relative, write_tree
+from vending.trunk.ledger import scope_verdict
+from vending.trunk.repository import Person, private_clone
 
 PEOPLE = Person("someone", "someone@example.com")
 

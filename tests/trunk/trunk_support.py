@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from vending.cli import main
+from vending.cli.main import main
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "requests"
 EA_SCOPE = "/providers/Microsoft.Billing/billingAccounts/1234567/enrollmentAccounts/7654321"
@@ -23,7 +23,7 @@ OTHER_EA_SCOPE = "/providers/Microsoft.Billing/billingAccounts/1234567/enrollmen
 DEV = "@example/platform-dev"
 PROD = "@example/platform-prod"
 ADMINS = "@example/platform-admins"
-CLI_SCRIPT = "import sys; from vending.cli import main; main(sys.argv[1:])"
+CLI_SCRIPT = "import sys; from vending.cli.main import main; main(sys.argv[1:])"
 CI_VARIABLES = (
     "GITHUB_ACTIONS",
     "GITHUB_ACTOR",

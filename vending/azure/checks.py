@@ -13,7 +13,7 @@ from vending.azure.models import AliasInfo, AzureReadError, TenantInfo
 from vending.azure.report import CheckReport, RequestResult
 from vending.azure.settings import AzureSettings
 from vending.errors import AzureCheckError, Finding
-from vending.request import Request
+from vending.request.model import Request
 
 BILLING_ROLES = {
     "EA": "the Enrollment account subscription creator role on the enrollment account (or be its Account Owner)",

@@ -16,7 +16,7 @@ from vending.azure.models import (
     SubscriptionInfo,
     TenantPolicyInfo,
 )
-from vending.request import Request
+from vending.request.model import Request
 
 T = TypeVar("T")
 Outcome: TypeAlias = T | AzureReadError

@@ -9,7 +9,7 @@ from vending.azure.checks import check_requests
 from vending.azure.credentials import build_credential, close_credential
 from vending.azure.report import CheckReport
 from vending.azure.settings import AzureSettings
-from vending.request import Request
+from vending.request.model import Request
 
 
 def run_azure_checks(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from vending.commands.emulator import emulator
+from vending.emulator.command import emulator
 
 if __name__ == "__main__":
     emulator(prog_name="python -m vending.emulator")

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from vending.config import TrunkConfig
 from vending.render.hcl import hcl_attributes, hcl_key, hcl_value
+from vending.trunk.config import TrunkConfig
 
 
 def backend_settings(name: str, environment: str, config: TrunkConfig) -> tuple[str, dict[str, object]]:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from vending.config import Environment, TrunkConfig
 from vending.render.inputs import MODULE_OUTPUTS
+from vending.trunk.config import Environment, TrunkConfig
 
 TERRAFORM_API = "infra.contrib.fluxcd.io/v1alpha2"
 GITREPOSITORY_API = "source.toolkit.fluxcd.io/v1"

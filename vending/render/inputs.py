@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from vending.config import Environment, TrunkConfig
-from vending.request import Request
+from vending.request.model import Request
+from vending.trunk.config import Environment, TrunkConfig
 
 MODULE_OUTPUTS = ("subscription_id", "subscription_resource_id", "management_group_id")
 PROVIDERS = {"azapi": ("Azure/azapi", "~> 2.2"), "time": ("hashicorp/time", "~> 0.12")}

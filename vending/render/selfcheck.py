@@ -18,7 +18,7 @@ from vending.render.hcl import HclLiteralError
 from vending.render.hcltree import contains_expression, parse_hcl
 from vending.render.inputs import MODULE_OUTPUTS
 from vending.render.subscription import FLUX_FILE, REQUEST_FILE, TERRAFORM_FILE, RenderedSubscription
-from vending.yamlio import load_plain_yaml
+from vending.request.yamlio import load_plain_yaml
 
 DNS1123 = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 DURATION = re.compile(r"^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$")

@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from vending.config import TrunkConfig
 from vending.render.backend import backend_block, backend_settings
 from vending.render.flux import terraform_object
 from vending.render.inputs import MODULE_OUTPUTS, PROVIDERS, module_inputs, module_source_address
 from vending.render.templating import render_template
-from vending.request import Request
-from vending.yamlio import dump_yaml
+from vending.request.model import Request
+from vending.request.yamlio import dump_yaml
+from vending.trunk.config import TrunkConfig
 
 REQUEST_FILE = "request.yaml"
 TERRAFORM_FILE = "main.tf"

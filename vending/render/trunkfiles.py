@@ -7,11 +7,13 @@ from functools import lru_cache
 from typing import Any
 
 from vending.codeowners import render_codeowners
-from vending.config import CONFIG_FILE, TrunkConfig
 from vending.render.flux import environment_kustomization, flux_kustomization, git_repository
 from vending.render.subscription import CONFIG_HINT, FLUX_FILE, file_header
-from vending.trunkstate import INDEX_FILE, EnvironmentIndex
-from vending.yamlio import dump_yaml, dump_yaml_list
+from vending.request.load import load_config_text
+from vending.request.yamlio import dump_yaml, dump_yaml_list
+from vending.trunk.config import CONFIG_FILE, TrunkConfig, default_config
+from vending.trunk.state import INDEX_FILE, EnvironmentIndex
+from vending.version import INTERFACE_VERSION
 
 CODEOWNERS_FILE = "CODEOWNERS"
 KUSTOMIZATION_FILE = "kustomization.yaml"
@@ -122,3 +124,17 @@ def derived_files(
     for index in indexes:
         files.update(environment_files(config, index, interface_version))
     return files
+
+
+CONFIG_HEADER = """\
+# vending trunk configuration. Only the admins may change this file (see CODEOWNERS).
+# Keys are described in docs/trunk-config.md of vending. After a change, run 'vending check'.
+"""
+
+
+def trunk_files(org: str) -> dict[str, str]:
+    """Every file of a new trunk for ``org``."""
+    config_text = dump_yaml(default_config(org), CONFIG_HEADER)
+    config = load_config_text(config_text)
+    indexes = [EnvironmentIndex(env) for env in sorted(config.environments)]
+    return {CONFIG_FILE: config_text, **derived_files(config, indexes, INTERFACE_VERSION)}

@@ -10,16 +10,16 @@ from pathlib import Path
 from typing import TextIO
 
 from vending.errors import Finding
-from vending.reporting.commands import (
+from vending.reporting.host import Host
+from vending.reporting.outputs import github_outputs, output_values
+from vending.reporting.rows import ResultRow
+from vending.reporting.summary import summary_markdown
+from vending.reporting.workflow_commands import (
     ado_logissue,
     ado_set_output,
     ado_upload_summary,
     github_annotation,
 )
-from vending.reporting.host import Host
-from vending.reporting.outputs import github_outputs, output_values
-from vending.reporting.rows import ResultRow
-from vending.reporting.summary import summary_markdown
 
 
 def _all_findings(rows: Sequence[ResultRow], findings: Sequence[Finding]) -> list[Finding]:

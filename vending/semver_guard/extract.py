@@ -101,7 +101,7 @@ def _without_version(schema: dict[str, Any] | None, version: str | None) -> dict
 
 
 def _live_schema() -> dict[str, Any]:
-    from vending.schema import request_json_schema
+    from vending.request.schema import request_json_schema
 
     return request_json_schema()
 
@@ -132,7 +132,7 @@ def _environments(documents: dict[str, dict[str, Any]]) -> dict[str, str]:
 
 def cli_options() -> dict[str, list[str]]:
     """Every option of every command of the running CLI, keyed like the template flags."""
-    from vending.cli import cli
+    from vending.cli.main import cli
 
     found: dict[str, list[str]] = {}
 

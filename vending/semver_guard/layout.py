@@ -9,10 +9,10 @@ from vending.semver_guard.sources import Tree
 
 # (role, module file, constant, path template around the constant's value(s))
 LAYOUT_CONSTANTS: tuple[tuple[str, str, str, str], ...] = (
-    ("config", "vending/config.py", "CONFIG_FILE", "{}"),
+    ("config", "vending/trunk/config.py", "CONFIG_FILE", "{}"),
     ("codeowners", "vending/render/trunkfiles.py", "CODEOWNERS_FILE", "{}"),
     ("environment kustomization", "vending/render/trunkfiles.py", "KUSTOMIZATION_FILE", "<env path>/{}"),
-    ("environment index", "vending/trunkstate.py", "INDEX_FILE", "<env path>/{}"),
+    ("environment index", "vending/trunk/state.py", "INDEX_FILE", "<env path>/{}"),
     ("subscription files", "vending/render/subscription.py", "SUBSCRIPTION_FILES", "<env path>/<name>/{}"),
 )
 

@@ -7,10 +7,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from vending.codeowners import CodeOwnersFile, find_codeowners, parse_codeowners, unauthorized_paths
-from vending.config import TrunkConfig
 from vending.errors import Finding
 from vending.render.trunkfiles import environment_files
-from vending.trunkstate import Entry, EnvironmentIndex, TrunkState
+from vending.trunk.config import TrunkConfig
+from vending.trunk.state import Entry, EnvironmentIndex, TrunkState
 
 ADMIN_FILES = ("vending.yaml", "CODEOWNERS", ".github/CODEOWNERS", "docs/CODEOWNERS")
 

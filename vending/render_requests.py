@@ -13,15 +13,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-from vending.changes import Ledger
-from vending.config import TrunkConfig
 from vending.errors import ExitCode, Finding, RenderBugError
-from vending.files import safe_relative, write_tree
-from vending.loading import LoadedRequest, load_config, load_request
 from vending.render.selfcheck import check_rendered, terraform_fmt_problems
 from vending.render.subscription import RenderedSubscription, initial_deletion, render_subscription
-from vending.request import Request
-from vending.trunkstate import Entry, read_state
+from vending.request.load import LoadedRequest, load_config, load_request
+from vending.request.model import Request
+from vending.trunk.config import TrunkConfig
+from vending.trunk.files import safe_relative, write_tree
+from vending.trunk.ledger import Ledger
+from vending.trunk.state import Entry, read_state
 from vending.validate import validate_batch
 
 PARALLEL_THRESHOLD = 200

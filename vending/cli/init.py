@@ -7,29 +7,13 @@ from pathlib import Path
 
 import click
 
-from vending.commands.common import output_mode, print_json
-from vending.config import CONFIG_FILE, default_config
+from vending.cli.common import output_mode, print_json
 from vending.errors import ExitCode, Finding, InputError
-from vending.loading import load_config_text
-from vending.render.trunkfiles import derived_files
-from vending.trunkio import commit_identity, init_repository
-from vending.trunkstate import EnvironmentIndex
+from vending.render.trunkfiles import trunk_files
+from vending.trunk.reading import commit_identity, init_repository
 from vending.version import INTERFACE_VERSION
-from vending.yamlio import dump_yaml
 
 ORG_RE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?$")
-CONFIG_HEADER = """\
-# vending trunk configuration. Only the admins may change this file (see CODEOWNERS).
-# Keys are described in docs/trunk-config.md of vending. After a change, run 'vending check'.
-"""
-
-
-def trunk_files(org: str) -> dict[str, str]:
-    """Every file of a new trunk for ``org``."""
-    config_text = dump_yaml(default_config(org), CONFIG_HEADER)
-    config = load_config_text(config_text)
-    indexes = [EnvironmentIndex(env) for env in sorted(config.environments)]
-    return {CONFIG_FILE: config_text, **derived_files(config, indexes, INTERFACE_VERSION)}
 
 
 def _check_target(directory: Path) -> None:

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 import click
 
 from vending.errors import Finding
-from vending.request import Request
+from vending.request.model import Request
 
 F = TypeVar("F", bound=Callable[..., Any])
 AzureRunner = Callable[[Sequence[tuple[str, Request]], Collection[str]], dict[str, list[Finding]]]

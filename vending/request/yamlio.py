@@ -19,7 +19,7 @@ from ruamel.yaml.error import MarkedYAMLError, ReusedAnchorWarning, YAMLError
 from ruamel.yaml.resolver import implicit_resolvers
 
 from vending.errors import Finding
-from vending.yamlfast import fast_parse
+from vending.request.yamlfast import fast_parse
 
 MAX_FILE_BYTES = 1024 * 1024
 MAX_NODES = 20_000

@@ -11,8 +11,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from vending.config import TrunkConfig
 from vending.errors import Finding, InputError
+from vending.trunk.config import TrunkConfig
 
 INDEX_FILE = "index.json"
 INDEX_SCHEMA = 1

@@ -9,14 +9,16 @@ from collections.abc import Sequence
 
 import click
 
-from vending.commands.codeowners import codeowners
-from vending.commands.demo import demo_command
-from vending.commands.emulator import emulator
-from vending.commands.init import init_command
-from vending.commands.interface import interface_group
-from vending.commands.submit import submit_command
-from vending.commands.trunkcmds import check_command, decommission_command, render_command
-from vending.commands.validate import validate_command
+from vending.cli.check import check_command
+from vending.cli.codeowners import codeowners
+from vending.cli.decommission import decommission_command
+from vending.cli.demo import demo_command
+from vending.cli.init import init_command
+from vending.cli.interface import interface_group
+from vending.cli.render import render_command
+from vending.cli.submit import submit_command
+from vending.cli.validate import validate_command
+from vending.emulator.command import emulator
 from vending.errors import ExitCode, Finding, VendingError
 from vending.reporting import detect_host, emit_host_report, guard_json, guard_text
 from vending.version import INTERFACE_VERSION

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from vending.request import Request
+from vending.request.model import Request
 from vending.version import INTERFACE_VERSION
 
 SCHEMA_ID = "https://vending.dev/schemas/request-{version}.json"

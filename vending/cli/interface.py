@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 
-from vending.commands.common import echo, output_mode, print_json
+from vending.cli.common import echo, output_mode, print_json
 from vending.errors import ExitCode
-from vending.schema import request_json_schema
+from vending.request.schema import request_json_schema
 from vending.semver_guard.guard import check_interface
 from vending.semver_guard.report import problem_lines, text_report
 from vending.semver_guard.sources import find_repo_root

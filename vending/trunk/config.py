@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-from vending.request import LOCATION_RE, MANAGEMENT_GROUP_RE
+from vending.request.model import LOCATION_RE, MANAGEMENT_GROUP_RE
 
 CONFIG_FILE = "vending.yaml"
 OWNER_RE = re.compile(

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import click
 
-from vending.commands.azureopts import azure_options, azure_runner
-from vending.commands.common import echo, output_mode, print_json, report_to_host
+from vending.cli.azureopts import azure_options, azure_runner
+from vending.cli.common import echo, output_mode, print_json, report_to_host
 from vending.errors import Finding, InputError
 from vending.reporting import ResultRow
 from vending.submit import Outcome, SubmitReport, SubmitSettings, submit
-from vending.trunkgit import Person, environment_author
+from vending.trunk.repository import Person, environment_author
 from vending.version import INTERFACE_VERSION
 
 PERSON_RE = re.compile(r"^(?P<name>[^<>\n]+?)\s*<(?P<email>[^<>\s]+@[^<>\s]+)>$")

@@ -10,13 +10,13 @@ from pathlib import Path
 
 import click
 
-from vending.commands.azureopts import AzureRunner, azure_options, azure_runner
-from vending.commands.common import echo, output_mode, print_json, report_to_host
+from vending.cli.azureopts import AzureRunner, azure_options, azure_runner
+from vending.cli.common import echo, output_mode, print_json, report_to_host
 from vending.errors import ExitCode, Finding, InputError
-from vending.loading import load_config, load_request
 from vending.reporting import ResultRow
-from vending.trunkio import read_trunk
-from vending.trunkstate import read_state
+from vending.request.load import load_config, load_request
+from vending.trunk.reading import read_trunk
+from vending.trunk.state import read_state
 from vending.validate import Checked, validate_batch
 from vending.version import INTERFACE_VERSION
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from git import Actor, GitCommandError, Repo
 
-from vending.config import CONFIG_FILE
 from vending.errors import Finding, InputError, TrunkError
+from vending.trunk.config import CONFIG_FILE
 
 
 def is_working_tree(location: str) -> bool:
@@ -67,7 +67,7 @@ def commit_identity(name: str, email: str) -> Actor:
 
 def init_repository(directory: Path, files: dict[str, str], message: str, author: Actor) -> str:
     """A new repository with one commit on ``main`` holding ``files``; returns the commit id."""
-    from vending.files import write_tree
+    from vending.trunk.files import write_tree
 
     write_tree(directory, files)
     repo = Repo.init(directory, initial_branch="main")

@@ -14,7 +14,7 @@ from rich.table import Table
 
 from vending.demo import DemoRun, demo_root, run_demo
 from vending.errors import ExitCode
-from vending.request import Request
+from vending.request.model import Request
 from vending.version import INTERFACE_VERSION
 
 CHECKS_DONE = (

@@ -11,10 +11,10 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from vending.config import CONFIG_FILE, TrunkConfig
 from vending.errors import Finding, InputError
-from vending.request import Request
-from vending.yamlio import YamlDocument, YamlLoadError, load_yaml_mapping, parse_yaml_mapping, read_text_bounded
+from vending.request.model import Request
+from vending.request.yamlio import YamlDocument, YamlLoadError, load_yaml_mapping, parse_yaml_mapping, read_text_bounded
+from vending.trunk.config import CONFIG_FILE, TrunkConfig
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 _FIELD_PREFIX = re.compile(r"^([A-Za-z][A-Za-z0-9]*(?:\.[A-Za-z][A-Za-z0-9-]*|\[\d+\])*): (.*)$", re.DOTALL)

@@ -1,0 +1,8 @@
+"""``python -m vending``: the same as the ``vending`` command."""
+
+from __future__ import annotations
+
+from vending.cli.main import main
+
+if __name__ == "__main__":
+    main()

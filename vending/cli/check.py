@@ -1,0 +1,48 @@
+"""``vending check``: re-render the trunk and report drift."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from vending.check import check_trunk
+from vending.cli.common import note, output_mode, print_json
+from vending.errors import ExitCode, Finding, InputError
+from vending.trunk.reading import is_working_tree, read_trunk
+from vending.version import INTERFACE_VERSION
+
+
+@click.command("check")
+@click.option(
+    "--trunk",
+    required=True,
+    metavar="URL|PATH",
+    help="The trunk to check (a working tree is checked as it is on disk).",
+)
+@click.option("--branch", default="main", show_default=True, help="Branch to read when cloning.")
+@click.option(
+    "--fix",
+    is_flag=True,
+    help="Rewrite rendered and derived files in place (working tree only), e.g. "
+    "after changing vending.yaml; review and commit the result.",
+)
+def check_command(trunk: str, branch: str, fix: bool) -> int:
+    """Re-render every subscription and report drift, stale renders, CODEOWNERS gaps and overlaps."""
+    if fix and not is_working_tree(trunk):
+        raise InputError(
+            "--fix needs a working tree",
+            [Finding("--trunk", "", "--fix rewrites files in place: give the path of a checked-out trunk")],
+        )
+    with read_trunk(trunk, branch) as root:
+        findings = check_trunk(root, INTERFACE_VERSION, fix=fix)
+    if fix:
+        note(f"rewrote the files behind {len(findings)} finding(s); review with git diff and commit")
+        findings = check_trunk(Path(trunk), INTERFACE_VERSION)
+    if output_mode() == "json":
+        print_json({"clean": not findings, "findings": [f.as_dict() for f in findings]})
+    else:
+        for finding in findings:
+            click.echo(finding.render(), err=True)
+        click.echo(f"{trunk}: {'clean' if not findings else f'{len(findings)} finding(s)'}", err=True)
+    return ExitCode.DRIFT if findings else ExitCode.OK

@@ -1,0 +1,80 @@
+"""``vending decommission``: remove a subscription from the trunk by its environment's policy."""
+
+from __future__ import annotations
+
+import os
+
+import click
+
+from vending.cli.common import output_mode, print_json
+from vending.cli.submit import check_identity, parse_person
+from vending.decommission import DecommissionSettings, decommission
+from vending.errors import ExitCode, Finding, InputError
+from vending.trunk.repository import Person, environment_author
+from vending.version import INTERFACE_VERSION
+
+
+def _reason(text: str) -> str:
+    if len(text) > 500 or any(ord(c) < 32 and c not in "\n\t" for c in text):
+        raise InputError("invalid --reason", [Finding("--reason", "", "at most 500 characters, no control characters")])
+    return text
+
+
+@click.command("decommission")
+@click.argument("name")
+@click.option("--trunk", required=True, metavar="URL|PATH", help="The trunk repository.")
+@click.option("--as", "identity", required=True, metavar="IDENTITY", help="Pipeline identity (CODEOWNERS owner).")
+@click.option("--confirm", required=True, metavar="NAME", help="Repeat the name to confirm.")
+@click.option("--reason", default="", help="Why; recorded in the commit and the tombstone.")
+@click.option("--requested-by", metavar="EMAIL", help="Who asked (default: the author's email).")
+@click.option("--branch", default="main", show_default=True, help="Trunk branch.")
+@click.option("--author", metavar="'NAME <EMAIL>'", help="Commit author (default: from the CI host).")
+@click.option("--committer-email", default="vending@users.noreply.github.com", show_default=True)
+@click.option("--dry-run", is_flag=True, help="Show the commit's diff; push nothing.")
+def decommission_command(
+    name: str,
+    trunk: str,
+    identity: str,
+    confirm: str,
+    reason: str,
+    requested_by: str | None,
+    branch: str,
+    author: str | None,
+    committer_email: str,
+    dry_run: bool,
+) -> int:
+    """Remove a subscription from the trunk according to its environment's deletion policy."""
+    person = parse_person(author, "--author") if author else environment_author(dict(os.environ))
+    settings = DecommissionSettings(
+        trunk=trunk,
+        name=name,
+        identity=check_identity(identity),
+        confirm=confirm,
+        committer=Person(identity, committer_email),
+        interface_version=INTERFACE_VERSION,
+        reason=_reason(reason),
+        requested_by=requested_by,
+        author=person,
+        branch=branch,
+        dry_run=dry_run,
+    )
+    report = decommission(settings)
+    if output_mode() == "json":
+        print_json(
+            {
+                "name": report.name,
+                "environment": report.environment,
+                "status": report.status,
+                "commit": report.commit,
+                "deletionPolicy": report.policy,
+                "effect": report.policy_text,
+                **({"diff": report.diff} if report.diff else {}),
+            }
+        )
+    else:
+        if report.diff:
+            click.echo(report.diff)
+        commit = f" {report.commit[:12]}" if report.commit else ""
+        click.echo(f"{report.status} decommission of {name} ({report.environment}){commit}")
+        click.echo(f"deletion policy {report.policy}: {report.policy_text}")
+    return ExitCode.OK

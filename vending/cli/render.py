@@ -1,0 +1,42 @@
+"""``vending render``: write the files requests would add, laid out as in the trunk."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import click
+
+from vending.cli.common import output_mode, print_json
+from vending.render_requests import render_requests
+from vending.trunk.reading import read_trunk
+from vending.version import INTERFACE_VERSION
+
+
+@click.command("render")
+@click.argument("requests", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--trunk", required=True, metavar="URL|PATH", help="Trunk whose config and state to use.")
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Directory to write the files into, laid out as in the trunk.",
+)
+@click.option("--branch", default="main", show_default=True, help="Branch to read when cloning.")
+def render_command(requests: Sequence[Path], trunk: str, out_dir: Path, branch: str) -> int:
+    """Write the files the requests would add to the trunk; no git, no Azure."""
+    with read_trunk(trunk, branch) as root:
+        result = render_requests(list(requests), root, out_dir, INTERFACE_VERSION)
+    if output_mode() == "json":
+        print_json({"results": result.as_json(), "files": sorted(result.written)})
+    else:
+        for finding in result.findings:
+            click.echo(finding.render(), err=True)
+        click.echo(
+            f"wrote {len(result.written)} file(s) to {out_dir}"
+            if not result.findings
+            else f"{len(result.findings)} finding(s); nothing written",
+            err=True,
+        )
+    return result.exit_code
