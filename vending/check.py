@@ -9,13 +9,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vending.errors import Finding
-from vending.render.subscription import REQUEST_FILE, SUBSCRIPTION_FILES, initial_deletion, render_subscription
+from vending.render.subscription import initial_deletion, render_subscription
 from vending.render.trunkfiles import derived_files
-from vending.request.load import load_config, validate_model
+from vending.request.load import validate_model
 from vending.request.model import Request
 from vending.request.yamlio import YamlDocument, YamlLoadError, load_plain_yaml, parse_yaml_mapping, read_text_bounded
-from vending.trunk.config import TrunkConfig
+from vending.trunk.config import TrunkConfig, load_config
 from vending.trunk.files import write_tree
+from vending.trunk.layout import REQUEST_FILE, SUBSCRIPTION_FILES
 from vending.trunk.state import Entry, EnvironmentIndex, NetworkMap, read_index
 
 PARALLEL_THRESHOLD = 400

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vending.errors import Finding, InputError, ScopeError
-from vending.request.load import load_config
 from vending.request.yamlio import load_plain_yaml
 from vending.submit import focus_on, land
+from vending.trunk.config import load_config
 from vending.trunk.files import write_tree
 from vending.trunk.ledger import Change, Ledger, changed_paths, load_codeowners, scope_verdict
 from vending.trunk.repository import Person, TrunkClone, private_clone

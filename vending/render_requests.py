@@ -16,9 +16,9 @@ from typing import TypeVar
 from vending.errors import ExitCode, Finding, RenderBugError
 from vending.render.selfcheck import check_rendered, terraform_fmt_problems
 from vending.render.subscription import RenderedSubscription, initial_deletion, render_subscription
-from vending.request.load import LoadedRequest, load_config, load_request
+from vending.request.load import LoadedRequest, load_request
 from vending.request.model import Request
-from vending.trunk.config import TrunkConfig
+from vending.trunk.config import TrunkConfig, load_config
 from vending.trunk.files import safe_relative, write_tree
 from vending.trunk.ledger import Ledger
 from vending.trunk.state import Entry, read_state

@@ -10,9 +10,9 @@ from vending.codeowners import CodeOwnersFile
 from vending.errors import ExitCode, Finding, RenderBugError, TrunkError
 from vending.render.selfcheck import check_rendered, terraform_fmt_problems
 from vending.render.subscription import initial_deletion, render_subscription
-from vending.request.load import LoadedRequest, load_config, load_request
+from vending.request.load import LoadedRequest, load_request
 from vending.request.model import Request
-from vending.trunk.config import TrunkConfig
+from vending.trunk.config import TrunkConfig, load_config
 from vending.trunk.files import write_tree
 from vending.trunk.ledger import Change, Ledger, changed_paths, load_codeowners, scope_verdict
 from vending.trunk.repository import (

@@ -14,7 +14,8 @@ from vending.cli.azureopts import AzureRunner, azure_options, azure_runner
 from vending.cli.common import echo, output_mode, print_json, report_to_host
 from vending.errors import ExitCode, Finding, InputError
 from vending.reporting import ResultRow
-from vending.request.load import load_config, load_request
+from vending.request.load import load_request
+from vending.trunk.config import load_config
 from vending.trunk.reading import read_trunk
 from vending.trunk.state import read_state
 from vending.validate import Checked, validate_batch

@@ -8,15 +8,13 @@ from typing import Any
 
 from vending.codeowners import render_codeowners
 from vending.render.flux import environment_kustomization, flux_kustomization, git_repository
-from vending.render.subscription import CONFIG_HINT, FLUX_FILE, file_header
-from vending.request.load import load_config_text
+from vending.render.subscription import CONFIG_HINT, file_header
 from vending.request.yamlio import dump_yaml, dump_yaml_list
-from vending.trunk.config import CONFIG_FILE, TrunkConfig, default_config
-from vending.trunk.state import INDEX_FILE, EnvironmentIndex
+from vending.trunk.config import TrunkConfig, default_config, load_config_text
+from vending.trunk.layout import CLUSTERS_DIR, CODEOWNERS_FILE, CONFIG_FILE, FLUX_FILE, INDEX_FILE, KUSTOMIZATION_FILE
+from vending.trunk.state import EnvironmentIndex
 from vending.version import INTERFACE_VERSION
 
-CODEOWNERS_FILE = "CODEOWNERS"
-KUSTOMIZATION_FILE = "kustomization.yaml"
 DELETION_POLICIES = {"cancel": "MirrorPrune", "retain": "Orphan"}
 
 
@@ -64,7 +62,7 @@ def environment_files(config: TrunkConfig, index: EnvironmentIndex, interface_ve
 
 
 def cluster_dir(config: TrunkConfig) -> str:
-    return f"clusters/{config.flux.cluster}"
+    return f"{CLUSTERS_DIR}/{config.flux.cluster}"
 
 
 def cluster_files(config: TrunkConfig, interface_version: str) -> dict[str, str]:

@@ -10,9 +10,8 @@ from vending.codeowners import CodeOwnersFile, find_codeowners, parse_codeowners
 from vending.errors import Finding
 from vending.render.trunkfiles import environment_files
 from vending.trunk.config import TrunkConfig
+from vending.trunk.layout import ADMIN_FILES
 from vending.trunk.state import Entry, EnvironmentIndex, TrunkState
-
-ADMIN_FILES = ("vending.yaml", "CODEOWNERS", ".github/CODEOWNERS", "docs/CODEOWNERS")
 
 
 @dataclass(frozen=True)

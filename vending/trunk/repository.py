@@ -19,14 +19,11 @@ from git import GitCommandError, Repo
 from git.exc import GitError
 
 from vending.errors import Finding, TrunkError
+from vending.trunk.layout import ALWAYS_CHECKED_OUT, FILES_ONLY
 
 WORKDIR_PREFIX = "vending-submit-"
 LOCK_NAME = ".vending-lock"
 QUIET_MAINTENANCE = (("gc.auto", "0"), ("maintenance.auto", "false"))
-ALWAYS_CHECKED_OUT = (".github", "docs")
-FILES_ONLY = ".vending-files-only"
-"""A directory that never exists: naming it in the cone checks out the files of its parent only.
-``ALWAYS_CHECKED_OUT``: besides the root's own files, where else GitHub looks for CODEOWNERS."""
 
 
 class PushResult(Enum):

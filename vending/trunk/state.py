@@ -13,8 +13,8 @@ from typing import Any
 
 from vending.errors import Finding, InputError
 from vending.trunk.config import TrunkConfig
+from vending.trunk.layout import INDEX_FILE
 
-INDEX_FILE = "index.json"
 INDEX_SCHEMA = 1
 
 
