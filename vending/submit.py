@@ -146,7 +146,7 @@ def azure_checked(
 ) -> tuple[Outcome, ...]:
     """Stage: every open outcome whose request Azure refuses, rejected (one run of the checks for all)."""
     valid = [(o, request) for o in outcomes if o.open and (request := loaded[o.key].request) is not None]
-    if azure is None or not valid:
+    if azure is None:
         return tuple(outcomes)
     in_trunk = [request.name for _, request in valid if state.find(request.name) is not None]
     found = azure([(o.source, request) for o, request in valid], in_trunk)
