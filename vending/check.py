@@ -4,20 +4,25 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from vending.errors import Finding
-from vending.render.subscription import REQUEST_FILE, SUBSCRIPTION_FILES, initial_deletion, render_subscription
+import yaml
+
+from vending.errors import Finding, InputError
+from vending.render.pool import map_jobs, process_pool, worker_count
+from vending.render.subscription import initial_deletion, render_subscription
 from vending.render.trunkfiles import derived_files
-from vending.request.load import load_config, validate_model
+from vending.request.load import validate_model
 from vending.request.model import Request
 from vending.request.yamlio import YamlDocument, YamlLoadError, load_plain_yaml, parse_yaml_mapping, read_text_bounded
-from vending.trunk.config import TrunkConfig
+from vending.trunk.config import TrunkConfig, load_config
 from vending.trunk.files import write_tree
+from vending.trunk.layout import REQUEST_FILE, SUBSCRIPTION_FILES
 from vending.trunk.state import Entry, EnvironmentIndex, NetworkMap, read_index
 
+_YAML_ERRORS = (yaml.YAMLError, ValueError, TypeError, KeyError, IndexError, AttributeError, OverflowError)
+"""What libyaml raises for a file vending did not write: syntax errors, and malformed typed scalars."""
 PARALLEL_THRESHOLD = 400
 MAX_WORKERS = 2
 """Each worker holds about 100 MB at 10,000 subscriptions; two keep a check under 300 MB on any machine."""
@@ -30,7 +35,7 @@ class CheckedSubscription:
     expected: tuple[tuple[str, str], ...] = ()
 
 
-def check_trunk(root: Path, interface_version: str, workers: int | None = None, fix: bool = False) -> list[Finding]:
+def check_trunk(root: Path, interface_version: str, *, workers: int | None = None, fix: bool = False) -> list[Finding]:
     """Every way the trunk differs from what its requests and config render to. With ``fix``, rewrite
     every rendered and derived file that differs (a working tree only; requests are never touched)."""
     config = load_config(root)
@@ -71,7 +76,7 @@ def _recorded_policies(root: Path, config: TrunkConfig) -> dict[str, str]:
     for env in config.environments:
         try:
             index = read_index(root, config, env)
-        except Exception:  # noqa: S112 - a damaged index is reported by the comparison itself
+        except InputError:  # a damaged index is reported by the comparison itself
             continue
         policies.update({name: entry.deletion for name, entry in index.entries.items()})
     return policies
@@ -80,18 +85,19 @@ def _recorded_policies(root: Path, config: TrunkConfig) -> dict[str, str]:
 def _run(
     root: Path, config: TrunkConfig, version: str, jobs: list[Job], workers: int | None
 ) -> list[CheckedSubscription]:
-    count = workers if workers is not None else min(os.cpu_count() or 1, MAX_WORKERS)
-    if count <= 1 or len(jobs) < PARALLEL_THRESHOLD:
-        return [check_subscription(root, config, version, *job) for job in jobs]
-    chunks = [jobs[i::count] for i in range(count)]
-    with ProcessPoolExecutor(max_workers=count) as pool:
-        parts = list(pool.map(_check_chunk, [(root, config, version, chunk) for chunk in chunks]))
-    return [result for part in parts for result in part]
+    count = worker_count(workers, cap=MAX_WORKERS)
+    with process_pool(len(jobs), workers=count, threshold=PARALLEL_THRESHOLD) as pool:
+        return map_jobs(pool, _CheckJob(root, config, version), jobs, chunks=count)
 
 
-def _check_chunk(args: tuple[Path, TrunkConfig, str, list[Job]]) -> list[CheckedSubscription]:
-    root, config, version, jobs = args
-    return [check_subscription(root, config, version, *job) for job in jobs]
+class _CheckJob:
+    """Check one subscription directory (a picklable callable, for the process pool)."""
+
+    def __init__(self, root: Path, config: TrunkConfig, version: str) -> None:
+        self.root, self.config, self.version = root, config, version
+
+    def __call__(self, job: Job) -> CheckedSubscription:
+        return check_subscription(self.root, self.config, self.version, *job)
 
 
 def check_subscription(
@@ -118,14 +124,8 @@ def check_subscription(
     present = {p.name for p in (root / directory).iterdir()}
     for extra in sorted(present - set(SUBSCRIPTION_FILES)):
         findings.append(Finding(f"{directory}/{extra}", "", "extra file: vending does not render it; remove it"))
-    entry = Entry(
-        request.name,
-        environment,
-        request.workload or env.workload,
-        request.billing_scope,
-        request.subscription_id,
-        tuple(request.network.address_space) if request.network else (),
-        deletion or initial_deletion(request, config),
+    entry = Entry.from_request(
+        request, default_workload=env.workload, deletion=deletion or initial_deletion(request, config)
     )
     return CheckedSubscription(entry, tuple(findings), tuple(rendered.files.items()))
 
@@ -145,7 +145,7 @@ def _load_trunk_request(root: Path, path: str) -> tuple[Request | None, list[Fin
         document: YamlDocument = parse_yaml_mapping(text, path)
     except YamlLoadError as exc:
         return None, [exc.finding]
-    except Exception as exc:
+    except _YAML_ERRORS as exc:
         return None, [Finding(path, "", f"invalid YAML: {exc}")]
     request, findings = validate_model(Request, document)
     return request, findings
@@ -198,7 +198,7 @@ def _expected_index(root: Path, config: TrunkConfig, environment: str, entries: 
     try:
         recorded = read_index(root, config, environment)
         tombstones = recorded.decommissioned
-    except Exception:
+    except InputError:  # damaged: reported by the comparison, rewritten without tombstones by --fix
         tombstones = {}
     own = {e.name: e for e in entries if e.environment == environment}
     return EnvironmentIndex(environment, own, tombstones)

@@ -1,26 +1,26 @@
-"""Decommission: remove a subscription from the trunk in one guarded commit, leaving a tombstone."""
+"""Decommission: remove a subscription from the trunk in one guarded commit, leaving a tombstone. The same
+shape as submit: read the trunk → plan (guardrails, files, scope: pure) → write and commit → push."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from vending.errors import Finding, InputError, ScopeError
-from vending.request.load import load_config
 from vending.request.yamlio import load_plain_yaml
-from vending.submit import focus_on, land
-from vending.trunk.files import write_tree
-from vending.trunk.ledger import Change, Ledger, changed_paths, load_codeowners, scope_verdict
-from vending.trunk.repository import Person, TrunkClone, private_clone
-from vending.trunk.state import TrunkState, read_state
+from vending.trunk.config import Environment, TrunkConfig, load_config
+from vending.trunk.landing import Round, focus_on, land
+from vending.trunk.layout import REQUEST_FILE
+from vending.trunk.ledger import Ledger, changed_paths
+from vending.trunk.messages import POLICY_TEXT, Subject, decommission_change
+from vending.trunk.outcomes import Status
+from vending.trunk.repository import Person, PlannedCommit, TrunkClone
+from vending.trunk.scope import load_codeowners, scope_verdict
+from vending.trunk.state import Entry, TrunkState, read_state
+from vending.trunk.workdir import private_clone
 
-POLICY_TEXT = {
-    "cancel": "the Terraform object is pruned and destroys what it manages, cancelling the subscription "
-    "(Azure deletes a cancelled subscription after about 90 days)",
-    "retain": "the Terraform object stays in the cluster (prune disabled) and the subscription is kept; "
-    "delete the object by hand when it should no longer be managed",
-}
+__all__ = ["POLICY_TEXT", "DecommissionReport", "DecommissionSettings", "decommission"]
 
 
 @dataclass(frozen=True)
@@ -39,13 +39,13 @@ class DecommissionSettings:
     max_attempts: int = 30
 
 
-@dataclass
+@dataclass(frozen=True)
 class DecommissionReport:
     name: str
     environment: str = ""
     policy: str = ""
     commit: str | None = None
-    status: str = "rejected"
+    status: Status = Status.REJECTED
     diff: str = ""
     attempts: int = 0
 
@@ -61,77 +61,87 @@ def decommission(settings: DecommissionSettings, now: dt.datetime | None = None)
             "decommission not confirmed",
             [Finding("--confirm", "", f"must repeat the name {settings.name!r} exactly to decommission it")],
         )
-    report = DecommissionReport(settings.name)
     stamp = (now or dt.datetime.now(dt.UTC)).replace(microsecond=0).isoformat()
     with private_clone(settings.trunk, settings.branch) as clone:
 
-        def commit_round(_retry: bool) -> bool:
-            return _commit(clone, settings, report, stamp)
+        def commit_round(_previous: DecommissionReport, _attempt: int) -> Round[DecommissionReport]:
+            return _commit_round(clone, settings, stamp)
 
-        report.attempts, report.diff = land(
-            clone, settings.trunk, settings.branch, settings.max_attempts, settings.dry_run, commit_round
+        landing = land(
+            clone,
+            DecommissionReport(settings.name),
+            commit_round,
+            max_attempts=settings.max_attempts,
+            dry_run=settings.dry_run,
         )
-    return report
+    if landing.failure is not None:
+        raise landing.failure
+    return replace(landing.value, attempts=landing.attempts, diff=landing.diff)
 
 
-def _commit(clone: TrunkClone, settings: DecommissionSettings, report: DecommissionReport, stamp: str) -> bool:
+def _commit_round(clone: TrunkClone, settings: DecommissionSettings, stamp: str) -> Round[DecommissionReport]:
+    """Plan the decommission on the current tip and commit it."""
     focus_on(clone, [])
     config = load_config(clone.root)
     state = read_state(clone.root, config)
-    entry = state.find(settings.name)
-    if entry is None:
-        raise InputError("unknown subscription", [Finding(settings.name, "name", _missing(settings.name, state))])
-    env = config.environments[entry.environment]
-    if not env.decommission_allowed:
-        raise ScopeError(
-            "decommission not allowed",
-            [
-                Finding(
-                    settings.name,
-                    "environment",
-                    f"environment {entry.environment!r} does not allow decommissioning (decommissionAllowed: false)",
-                )
-            ],
-        )
-    directory = f"{env.path}/{settings.name}"
+    entry = _live_entry(settings.name, config, state)
     focus_on(clone, [(entry.environment, settings.name)])
+    commit = plan_decommission(clone.root, entry, config, state, settings, stamp)
+    shas = clone.commit_series([commit] if commit.files else [])
+    status = Status.PLANNED if settings.dry_run else Status.COMMITTED
+    sha = shas[0] if shas and not settings.dry_run else None
+    report = DecommissionReport(settings.name, entry.environment, entry.deletion, sha, status)
+    return Round(report, committed=bool(shas))
+
+
+def _live_entry(name: str, config: TrunkConfig, state: TrunkState) -> Entry:
+    """The subscription to decommission; refused when unknown or its environment forbids it."""
+    entry = state.find(name)
+    if entry is None:
+        raise InputError("unknown subscription", [Finding(name, "name", _missing(name, state))])
+    if not config.environments[entry.environment].decommission_allowed:
+        message = f"environment {entry.environment!r} does not allow decommissioning (decommissionAllowed: false)"
+        raise ScopeError("decommission not allowed", [Finding(name, "environment", message)])
+    return entry
+
+
+def plan_decommission(
+    root: Path, entry: Entry, config: TrunkConfig, state: TrunkState, settings: DecommissionSettings, stamp: str
+) -> PlannedCommit:
+    """The commit that deletes the subscription's directory and records its tombstone; refused with
+    ``ScopeError`` when the identity may not change those paths."""
+    env: Environment = config.environments[entry.environment]
+    directory = f"{env.path}/{settings.name}"
     files: dict[str, str | None] = {
-        str(p.relative_to(clone.root)): None for p in sorted((clone.root / directory).rglob("*")) if p.is_file()
+        str(p.relative_to(root)): None for p in sorted((root / directory).rglob("*")) if p.is_file()
     }
     requested_by = settings.requested_by or (
-        settings.author.email if settings.author else _original_requester(clone.root / directory)
+        settings.author.email if settings.author else _original_requester(root / directory)
     )
-    ledger = Ledger.of(config, state)
-    ledger.remove(
-        entry.environment,
-        settings.name,
-        {
-            "date": stamp,
-            "by": settings.identity,
-            "requestedBy": requested_by,
-            "reason": settings.reason,
-            "subscriptionId": entry.subscription_id,
-            "deletionPolicy": entry.deletion,
-        },
-    )
+    tombstone = {
+        "date": stamp,
+        "by": settings.identity,
+        "requestedBy": requested_by,
+        "reason": settings.reason,
+        "subscriptionId": entry.subscription_id,
+        "deletionPolicy": entry.deletion,
+    }
+    ledger = Ledger.of(config, state).remove(entry.environment, settings.name, tombstone)
     files.update(ledger.environment_files(entry.environment, settings.interface_version))
-    paths = changed_paths(clone.root, files)
-    verdict = scope_verdict(settings.name, load_codeowners(clone.root), settings.identity, paths)
+    paths = changed_paths(root, files)
+    verdict = scope_verdict(settings.name, load_codeowners(root), settings.identity, paths)
     if not verdict.allowed:
         raise ScopeError("path scope refused", verdict.findings)
-    write_tree(clone.root, {path: files[path] for path in paths})
-    change = _change(settings, entry.environment, entry.deletion, requested_by)
+    subject = Subject(settings.name, entry.environment, requested_by, settings.identity, settings.interface_version)
+    message = decommission_change(subject, entry.deletion, settings.reason).message()
     author = settings.author or Person(requested_by.split("@")[0].lstrip("@") or "vending", _email(requested_by))
-    report.environment, report.policy = entry.environment, entry.deletion
-    sha = clone.commit(paths, change.message(), author, settings.committer)
-    report.commit, report.status = (None, "planned") if settings.dry_run else (sha, "committed")
-    return sha is not None
+    return PlannedCommit({path: files[path] for path in paths}, message, author, settings.committer)
 
 
 def _original_requester(directory: Path) -> str:
     """The requestedBy of the subscription's request, the default requester of its decommission."""
     try:
-        data = load_plain_yaml((directory / "request.yaml").read_text(encoding="utf-8"))
+        data = load_plain_yaml((directory / REQUEST_FILE).read_text(encoding="utf-8"))
         return str(data["requestedBy"])
     except (OSError, KeyError, TypeError, ValueError):
         return "unknown@users.noreply.github.com"
@@ -146,16 +156,3 @@ def _missing(name: str, state: TrunkState) -> str:
     if tomb is not None:
         return f"{name!r} was already decommissioned from {tomb[0]!r} on {tomb[1].get('date', '?')}"
     return f"no subscription named {name!r} in the trunk"
-
-
-def _change(settings: DecommissionSettings, environment: str, policy: str, requested_by: str) -> Change:
-    trailers = {
-        "Vending-Request": settings.name,
-        "Vending-Interface": settings.interface_version,
-        "Requested-By": requested_by,
-        "Vending-Identity": settings.identity,
-        "Azure-Checks": "skipped",
-    }
-    reason = f"Reason: {settings.reason}\n\n" if settings.reason else ""
-    body = f"{reason}Deletion policy {policy}: {POLICY_TEXT[policy]}."
-    return Change(f"Decommission {settings.name} from {environment}", trailers, body)

@@ -3,36 +3,40 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from vending.check import check_trunk
 from vending.errors import Finding
+from vending.render.trunkfiles import trunk_files
 from vending.submit import SubmitReport, SubmitSettings, submit
-from vending.trunk.reading import commit_identity, init_repository
-from vending.trunk.repository import Person
+from vending.trunk.messages import initial_change
+from vending.trunk.repository import Person, history_with_trailers, init_repository, publish_bare
+
+if TYPE_CHECKING:
+    from vending.azure.run import AzureRunner
 
 ORG = "contoso"
 DEV_IDENTITY = "@contoso/platform-dev"
 PROD_IDENTITY = "@contoso/platform-prod"
+VENDING = Person("vending", "vending@users.noreply.github.com")
 
 
-@dataclass
+@dataclass(frozen=True)
 class DemoRun:
     """Everything the demo did, for the caller to show."""
 
     root: Path
-    endpoint: str = ""
-    requests: list[Path] = field(default_factory=list)
-    reports: list[tuple[str, SubmitReport]] = field(default_factory=list)
+    requests: tuple[Path, ...] = ()
+    reports: tuple[tuple[str, SubmitReport], ...] = ()
     log: str = ""
-    tree: list[str] = field(default_factory=list)
+    tree: tuple[str, ...] = ()
     flux_object: str = ""
-    check_findings: list[Finding] = field(default_factory=list)
+    check_findings: tuple[Finding, ...] = ()
 
 
 def demo_requests(target: Path) -> list[Path]:
@@ -48,57 +52,53 @@ def demo_requests(target: Path) -> list[Path]:
     return paths
 
 
-def make_trunk(root: Path) -> str:
+def make_trunk(root: Path, version: str) -> str:
     """A new trunk and a bare remote beside it; returns the remote's path."""
-    from vending.render.trunkfiles import trunk_files
-
     work = root / "trunk-work"
-    init_repository(
-        work,
-        trunk_files(ORG),
-        f"Initialize subscription trunk for {ORG}\n",
-        commit_identity("vending", "vending@users.noreply.github.com"),
-    )
+    init_repository(work, trunk_files(ORG), initial_change(ORG, version).message(), VENDING)
     remote = root / "trunk.git"
-    subprocess.run(["git", "clone", "--quiet", "--bare", str(work), str(remote)], check=True)
+    publish_bare(work, remote)
     shutil.rmtree(work)
     return str(remote)
 
 
 def run_demo(
-    root: Path, azure: Callable[[str, str], object], version: str, step: Callable[[str], None] = lambda _: None
+    root: Path,
+    azure: Callable[[str, str], AzureRunner],
+    version: str,
+    step: Callable[[str], None] = lambda _: None,
 ) -> DemoRun:
     """Vend the example requests into a fresh trunk, checking each against the emulator first."""
-    run = DemoRun(root)
     step("creating a trunk and its bare remote")
-    remote = make_trunk(root)
-    run.requests = demo_requests(root / "requests")
+    remote = make_trunk(root, version)
+    requests = demo_requests(root / "requests")
+    reports = []
     for identity, env in ((DEV_IDENTITY, "dev"), (PROD_IDENTITY, "prod")):
-        paths = [p for p in run.requests if f"environment: {env}\n" in p.read_text(encoding="utf-8")]
+        paths = [p for p in requests if f"environment: {env}\n" in p.read_text(encoding="utf-8")]
         step(f"submitting {len(paths)} {env} request(s) as {identity}")
         settings = SubmitSettings(
             trunk=remote,
             identity=identity,
-            committer=Person(identity, "vending@users.noreply.github.com"),
+            committer=Person(identity, VENDING.email),
             interface_version=version,
             author=Person("Demo User", "demo@contoso.com"),
         )
-        run.reports.append((env, submit(paths, settings, azure(remote, env))))  # type: ignore[arg-type]
+        reports.append((env, submit(paths, settings, azure(remote, env))))
     step("reading back the trunk")
     clone = root / "trunk-clone"
-    subprocess.run(["git", "clone", "--quiet", remote, str(clone)], check=True)
-    run.log = subprocess.run(
-        ["git", "-C", str(clone), "log", "--format=%h %s%n%(trailers:only,unfold)"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    run.tree = sorted(str(p.relative_to(clone)) for p in clone.rglob("*") if p.is_file() and ".git" not in p.parts)
+    log = history_with_trailers(remote, clone)
+    tree = sorted(str(p.relative_to(clone)) for p in clone.rglob("*") if p.is_file() and ".git" not in p.parts)
     flux = clone / "subscriptions" / "prod" / "payments-prod" / "terraform.yaml"
-    run.flux_object = flux.read_text(encoding="utf-8") if flux.is_file() else ""
     step("running vending check on the trunk")
-    run.check_findings = check_trunk(clone, version)
-    return run
+    return DemoRun(
+        root,
+        tuple(requests),
+        tuple(reports),
+        log,
+        tuple(tree),
+        flux.read_text(encoding="utf-8") if flux.is_file() else "",
+        tuple(check_trunk(clone, version)),
+    )
 
 
 def demo_root(keep: Path | None) -> Path:

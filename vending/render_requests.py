@@ -6,19 +6,17 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
 
 from vending.errors import ExitCode, Finding, RenderBugError
+from vending.render.pool import map_jobs, process_pool, worker_count
 from vending.render.selfcheck import check_rendered, terraform_fmt_problems
 from vending.render.subscription import RenderedSubscription, initial_deletion, render_subscription
-from vending.request.load import LoadedRequest, load_config, load_request
+from vending.request.load import LoadedRequest, load_request
 from vending.request.model import Request
-from vending.trunk.config import TrunkConfig
+from vending.trunk.config import TrunkConfig, load_config
 from vending.trunk.files import safe_relative, write_tree
 from vending.trunk.ledger import Ledger
 from vending.trunk.state import Entry, read_state
@@ -26,8 +24,6 @@ from vending.validate import validate_batch
 
 PARALLEL_THRESHOLD = 200
 Job = tuple[Request, str]
-T = TypeVar("T")
-R = TypeVar("R")
 
 
 @dataclass
@@ -56,29 +52,12 @@ class RenderResult:
         ]
 
 
-@contextmanager
-def _pool(size: int, workers: int | None) -> Iterator[Executor | None]:
-    count = workers if workers is not None else (os.cpu_count() or 1)
-    if count <= 1 or size < PARALLEL_THRESHOLD:
-        yield None
-        return
-    with ProcessPoolExecutor(max_workers=count) as pool:
-        yield pool
-
-
-def _map(pool: Executor | None, function: Callable[[T], R], items: Sequence[T]) -> list[R]:
-    if pool is None:
-        return [function(item) for item in items]
-    chunk = max(1, len(items) // (4 * (os.cpu_count() or 1)))
-    return list(pool.map(function, items, chunksize=chunk))
-
-
 def render_requests(
     paths: Sequence[Path], trunk_root: Path, out_dir: Path, interface_version: str, workers: int | None = None
 ) -> RenderResult:
     """Validate against the trunk and render; write into ``out_dir`` only when every request is valid."""
-    with _pool(len(paths), workers) as pool:
-        loaded: list[LoadedRequest] = _map(pool, load_request, list(paths))
+    with process_pool(len(paths), workers=worker_count(workers), threshold=PARALLEL_THRESHOLD) as pool:
+        loaded: list[LoadedRequest] = map_jobs(pool, load_request, list(paths), chunks=_chunks())
         config = load_config(trunk_root)
         state = read_state(trunk_root, config)
         checked = validate_batch(loaded, interface_version, config, state)
@@ -97,13 +76,14 @@ def render_requests(
             existing = state.find(request.name)
             deletion = existing.deletion if existing else initial_deletion(request, config)
             jobs.append((request, deletion))
-            ledger.put(_entry(request, config, deletion))
+            workload = config.environments[request.environment].workload
+            ledger = ledger.put(Entry.from_request(request, default_workload=workload, deletion=deletion))
         created = not out_dir.exists()
         out_dir.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=".vending-render-", dir=out_dir))
         moved = False
         try:
-            written = _map(pool, _StageJob(config, interface_version, staging), jobs)
+            written = map_jobs(pool, _StageJob(config, interface_version, staging), jobs, chunks=_chunks())
             shared = {
                 p: t
                 for env in sorted({r.environment for r, _ in jobs})
@@ -133,6 +113,11 @@ class _StageJob:
         return list(rendered.files)
 
 
+def _chunks() -> int:
+    """Four pieces of work per core: small enough to balance, large enough to cost little."""
+    return 4 * (os.cpu_count() or 1)
+
+
 def _require_canonical(staging: Path) -> None:
     problems = terraform_fmt_problems({}, directory=staging)
     if problems:
@@ -154,38 +139,9 @@ def _name_of(item: LoadedRequest) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _entry(request: Request, config: TrunkConfig, deletion: str) -> Entry:
-    env = config.environments[request.environment]
-    return Entry(
-        request.name,
-        request.environment,
-        request.workload or env.workload,
-        request.billing_scope,
-        request.subscription_id,
-        tuple(request.network.address_space) if request.network else (),
-        deletion,
-    )
-
-
 def render_checked(job: Job, config: TrunkConfig, interface_version: str) -> RenderedSubscription:
     """Render one request and prove it reads back as meant."""
     request, deletion = job
     rendered = render_subscription(request, config, interface_version, deletion)
     check_rendered(rendered, request.normalized(config.environments[request.environment].workload))
     return rendered
-
-
-def render_all(
-    jobs: list[Job], config: TrunkConfig, interface_version: str, workers: int | None = None
-) -> list[RenderedSubscription]:
-    """Render every job, across processes when the batch is large enough to pay for them."""
-    with _pool(len(jobs), workers) as pool:
-        return _map(pool, _RenderJob(config, interface_version), jobs)
-
-
-class _RenderJob:
-    def __init__(self, config: TrunkConfig, interface_version: str) -> None:
-        self.config, self.version = config, interface_version
-
-    def __call__(self, job: Job) -> RenderedSubscription:
-        return render_checked(job, self.config, self.version)

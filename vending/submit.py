@@ -1,33 +1,35 @@
-"""Submit: validate, check against Azure, render, commit one commit per request, push without force."""
+"""Submit as stages: load → validate against the trunk → check Azure → plan (render, self-check, scope: pure)
+→ write and commit → push. Each stage returns new frozen outcomes, joined by their key (the place in the
+batch); the landing loop owns only git and re-plans on the newest tip when a push loses a race."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from vending.codeowners import CodeOwnersFile
 from vending.errors import ExitCode, Finding, RenderBugError, TrunkError
 from vending.render.selfcheck import check_rendered, terraform_fmt_problems
-from vending.render.subscription import initial_deletion, render_subscription
-from vending.request.load import LoadedRequest, load_config, load_request
+from vending.render.subscription import RenderedSubscription, initial_deletion, render_subscription
+from vending.request.load import LoadedRequest, load_request
 from vending.request.model import Request
-from vending.trunk.config import TrunkConfig
-from vending.trunk.files import write_tree
-from vending.trunk.ledger import Change, Ledger, changed_paths, load_codeowners, scope_verdict
-from vending.trunk.repository import (
-    Person,
-    PlannedCommit,
-    PushResult,
-    TrunkClone,
-    jittered_backoff,
-    private_clone,
-    sleep,
-)
-from vending.trunk.state import Entry, read_state
-from vending.validate import Checked, validate_batch
+from vending.trunk.config import TrunkConfig, load_config
+from vending.trunk.landing import Round, focus_on, land
+from vending.trunk.ledger import Ledger, TreeView
+from vending.trunk.messages import Action, Subject, subscription_change
+from vending.trunk.outcomes import Outcome, Status, exit_code_of, merged, trunk_failed
+from vending.trunk.repository import Person, PlannedCommit, TrunkClone
+from vending.trunk.scope import load_codeowners, scope_verdict
+from vending.trunk.state import Entry, TrunkState, read_state
+from vending.trunk.workdir import private_clone
+from vending.validate import validate_batch
 
-AzureRunner = Callable[[Sequence[tuple[str, Request]], Collection[str]], dict[str, list[Finding]]]
+if TYPE_CHECKING:
+    from vending.azure.run import AzureRunner
+
+__all__ = ["Outcome", "Status", "SubmitReport", "SubmitSettings", "submit"]
 
 
 @dataclass(frozen=True)
@@ -42,69 +44,80 @@ class SubmitSettings:
     workdir: Path | None = None
     max_attempts: int = 30
 
-
-@dataclass
-class Outcome:
-    """What happened to one request."""
-
-    source: str
-    name: str | None
-    environment: str | None
-    status: str = "pending"
-    commit: str | None = None
-    findings: list[Finding] = field(default_factory=list)
-    exit_code: ExitCode = ExitCode.OK
-    action: str = ""
-
-    def reject(self, findings: Sequence[Finding], code: ExitCode) -> None:
-        self.status, self.commit, self.exit_code = "rejected", None, code
-        self.findings = list(findings)
+    @property
+    def settled(self) -> Status:
+        """The status of a request whose commit was made: pushed, or only planned by a dry run."""
+        return Status.PLANNED if self.dry_run else Status.COMMITTED
 
 
-@dataclass
+@dataclass(frozen=True)
 class SubmitReport:
-    outcomes: list[Outcome]
+    outcomes: tuple[Outcome, ...]
     azure_checks: str
     attempts: int = 0
     diff: str = ""
 
     @property
     def exit_code(self) -> ExitCode:
-        codes = [o.exit_code for o in self.outcomes if o.status == "rejected"]
-        return max(codes, default=ExitCode.OK)
+        return exit_code_of(self.outcomes)
+
+
+@dataclass(frozen=True)
+class Trunk:
+    """The trunk as one round reads it at its tip."""
+
+    root: Path
+    config: TrunkConfig
+    state: TrunkState
+    owners: CodeOwnersFile | None = None
+
+    @classmethod
+    def read(cls, root: Path) -> Trunk:
+        config = load_config(root)
+        return cls(root, config, read_state(root, config), load_codeowners(root))
+
+
+@dataclass(frozen=True)
+class Plan:
+    """One request's new outcome and planned commit (None when it changes nothing or may not), the render it
+    was made from, and the ledger as the commit leaves it."""
+
+    outcome: Outcome
+    rendered: RenderedSubscription
+    ledger: Ledger
+    commit: PlannedCommit | None = None
 
 
 def submit(paths: Sequence[Path], settings: SubmitSettings, azure: AzureRunner | None) -> SubmitReport:
     """Land every valid request as its own commit on the trunk; report each request's outcome."""
-    loaded = [load_request(path) for path in paths]
-    report = SubmitReport([_outcome(item) for item in loaded], "passed" if azure else "skipped")
+    loaded = tuple(load_request(path) for path in paths)
+    outcomes = tuple(_outcome(key, item) for key, item in enumerate(loaded))
+    azure_checks = "passed" if azure else "skipped"
+    requests = [item.request for item in loaded if item.request is not None]
     try:
         with private_clone(settings.trunk, settings.branch, settings.workdir) as clone:
-            focus_on(clone, [item.request for item in loaded if item.request is not None])
-            first = _first_pass(clone, loaded, report, settings, azure)
-            _land(clone, loaded, report, settings, first)
+            focus_on(clone, [(request.environment, request.name) for request in requests])
+            first = Trunk.read(clone.root)
+            outcomes = validated(loaded, outcomes, first, settings.interface_version)
+            outcomes = azure_checked(loaded, outcomes, first.state, azure)
+            existed = frozenset(r.name for r in requests if first.state.find(r.name) is not None)
+
+            def commit_round(current: tuple[Outcome, ...], attempt: int) -> Round[tuple[Outcome, ...]]:
+                return _commit_round(clone, loaded, current, settings, existed, azure_checks, attempt)
+
+            landing = land(clone, outcomes, commit_round, max_attempts=settings.max_attempts, dry_run=settings.dry_run)
     except TrunkError as exc:
-        findings = list(exc.findings) or [Finding(settings.trunk, "", exc.message)]
-        for outcome in report.outcomes:
-            if outcome.status in ("pending", "committed", "planned"):
-                outcome.reject([replace(f, file=outcome.source) for f in findings], ExitCode.TRUNK)
-    return report
+        return SubmitReport(trunk_failed(outcomes, exc, settings.trunk), azure_checks)
+    final = landing.value
+    if landing.failure is not None:
+        final = trunk_failed(final, landing.failure, settings.trunk)
+    return SubmitReport(final, azure_checks, landing.attempts, landing.diff)
 
 
-def focus_on(clone: TrunkClone, subscriptions: Sequence[Request | tuple[str, str]]) -> None:
-    """Check out what validating and writing these subscriptions reads: the config, every environment's
-    index and kustomization, and each subscription's own directory (given as a request or (env, name))."""
-    environments = load_config(clone.root).environments
-    pairs = [(s.environment, s.name) if isinstance(s, Request) else s for s in subscriptions]
-    clone.focus(
-        [f"{environments[env].path}/{name}" for env, name in pairs if env in environments],
-        [env.path for env in environments.values()],
-    )
-
-
-def _outcome(item: LoadedRequest) -> Outcome:
+def _outcome(key: int, item: LoadedRequest) -> Outcome:
     request = item.request
     return Outcome(
+        key,
         item.source,
         request.name if request else _raw(item, "name"),
         request.environment if request else _raw(item, "environment"),
@@ -116,204 +129,148 @@ def _raw(item: LoadedRequest, key: str) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _first_pass(
-    clone: TrunkClone,
-    loaded: list[LoadedRequest],
-    report: SubmitReport,
-    settings: SubmitSettings,
-    azure: AzureRunner | None,
-) -> dict[str, bool]:
-    """Validate against the trunk as first seen; run the Azure checks once. Returns which names existed."""
-    config = load_config(clone.root)
-    state = read_state(clone.root, config)
-    checked = validate_batch(loaded, settings.interface_version, config, state)
-    _record_invalid(checked, report)
-    if azure is not None:
-        valid = [(c.source, c.loaded.request) for c in checked if c.request is not None]
-        in_trunk = [r.name for _, r in valid if r is not None and state.find(r.name) is not None]
-        for source, findings in azure([(s, r) for s, r in valid if r is not None], in_trunk).items():
-            for outcome in report.outcomes:
-                if outcome.source == source and findings:
-                    outcome.reject(findings, ExitCode.AZURE)
-    return {item.request.name: state.find(item.request.name) is not None for item in loaded if item.request is not None}
-
-
-def _record_invalid(checked: list[Checked], report: SubmitReport) -> None:
-    for item, outcome in zip(checked, report.outcomes, strict=True):
-        if not item.valid and outcome.exit_code != ExitCode.AZURE:
-            outcome.reject(item.findings, ExitCode.INVALID)
-
-
-def _land(
-    clone: TrunkClone,
-    loaded: list[LoadedRequest],
-    report: SubmitReport,
-    settings: SubmitSettings,
-    existed: dict[str, bool],
-) -> None:
-    def commit_round(retry: bool) -> bool:
-        return _commit_batch(clone, loaded, report, settings, existed, retry)
-
-    report.attempts, report.diff = land(
-        clone, settings.trunk, settings.branch, settings.max_attempts, settings.dry_run, commit_round
+def validated(
+    loaded: Sequence[LoadedRequest], outcomes: Sequence[Outcome], trunk: Trunk, interface_version: str
+) -> tuple[Outcome, ...]:
+    """Stage: every open outcome whose request breaks a rule of the interface, policy or trunk, rejected."""
+    open_ = [o for o in outcomes if o.open]
+    checked = validate_batch([loaded[o.key] for o in open_], interface_version, trunk.config, trunk.state)
+    return merged(
+        outcomes,
+        (o.rejected(c.findings, ExitCode.INVALID) for o, c in zip(open_, checked, strict=True) if not c.valid),
     )
 
 
-def land(
-    clone: TrunkClone, trunk: str, branch: str, max_attempts: int, dry_run: bool, commit_round: Callable[[bool], bool]
-) -> tuple[int, str]:
-    """Commit on the newest tip and push; on rejection refresh, redo the commits and retry with jittered
-    backoff. Returns (attempts, diff of a dry run). Raises ``TrunkError`` when the race is never won."""
-    for attempt in range(max_attempts):
-        base = clone.tip()
-        committed = commit_round(attempt > 0)
-        if dry_run:
-            diff = str(clone.repo.git.execute(["git", "diff", "--stat", "-p", base, "HEAD"])) if committed else ""
-            return attempt + 1, diff
-        if not committed or clone.push() is PushResult.PUSHED:
-            return attempt + 1, ""
-        sleep(jittered_backoff(attempt))
-        clone.refresh()
-    raise TrunkError(
-        f"push to {trunk} still rejected after {max_attempts} attempts",
-        [
-            Finding(
-                trunk,
-                "",
-                f"branch {branch!r} kept moving or refusing pushes for {max_attempts} "
-                "attempts; nothing was pushed, run again later",
-            )
-        ],
-    )
+def azure_checked(
+    loaded: Sequence[LoadedRequest], outcomes: Sequence[Outcome], state: TrunkState, azure: AzureRunner | None
+) -> tuple[Outcome, ...]:
+    """Stage: every open outcome whose request Azure refuses, rejected (one run of the checks for all)."""
+    valid = [(o, request) for o in outcomes if o.open and (request := loaded[o.key].request) is not None]
+    if azure is None:
+        return tuple(outcomes)
+    in_trunk = [request.name for _, request in valid if state.find(request.name) is not None]
+    found = azure([(o.source, request) for o, request in valid], in_trunk)
+    refused = (o.rejected(f, ExitCode.AZURE) for (o, _), f in zip(valid, found, strict=True) if f)
+    return merged(outcomes, refused)
 
 
-def _commit_batch(
+def _commit_round(
     clone: TrunkClone,
-    loaded: list[LoadedRequest],
-    report: SubmitReport,
+    loaded: Sequence[LoadedRequest],
+    outcomes: tuple[Outcome, ...],
     settings: SubmitSettings,
-    existed: dict[str, bool],
-    retry: bool,
-) -> bool:
-    """Re-validate against the current tip and commit each still-valid request; True if anything committed."""
-    config = load_config(clone.root)
-    state = read_state(clone.root, config)
-    owners = load_codeowners(clone.root)
-    ledger = Ledger.of(config, state)
-    pending = [(i, o) for i, o in zip(loaded, report.outcomes, strict=True) if o.status != "rejected"]
-    checked = validate_batch([item for item, _ in pending], settings.interface_version, config, state)
-    planned: list[tuple[Outcome, PlannedCommit]] = []
-    rendered: dict[str, str] = {}
-    for (item, outcome), check in zip(pending, checked, strict=True):
-        request = item.request
-        assert request is not None or check.findings
-        if not check.valid or request is None:
-            outcome.reject(check.findings, ExitCode.INVALID)
+    existed: frozenset[str],
+    azure_checks: str,
+    attempt: int,
+) -> Round[tuple[Outcome, ...]]:
+    """Re-validate against the current tip, plan each still-valid request, and commit the plans."""
+    trunk = Trunk.read(clone.root)
+    outcomes = validated(loaded, outcomes, trunk, settings.interface_version)
+    items = [(o, request) for o in outcomes if o.open and (request := loaded[o.key].request) is not None]
+    if attempt > 0:
+        items, taken = _not_taken(items, trunk, settings, existed)
+        outcomes = merged(outcomes, taken)
+    plans = plan_batch(items, trunk, settings, azure_checks)
+    if attempt == 0:
+        _require_canonical_terraform(plans)
+    commits = [plan.commit for plan in plans if plan.commit is not None]
+    shas = iter(clone.commit_series(commits))
+    decided = [
+        p.outcome.decided(settings.settled, _sha(next(shas), settings)) if p.commit else p.outcome for p in plans
+    ]
+    return Round(merged(outcomes, decided), committed=bool(commits))
+
+
+def _sha(sha: str, settings: SubmitSettings) -> str | None:
+    return None if settings.dry_run else sha
+
+
+def _not_taken(
+    items: list[tuple[Outcome, Request]], trunk: Trunk, settings: SubmitSettings, existed: frozenset[str]
+) -> tuple[list[tuple[Outcome, Request]], list[Outcome]]:
+    """On a retry: a name another run created meanwhile is taken, unless it holds exactly this request."""
+    kept, taken = [], []
+    for outcome, request in items:
+        current = trunk.state.find(request.name)
+        if request.name in existed or current is None or _same_as_trunk(trunk, request, settings, current.deletion):
+            kept.append((outcome, request))
             continue
-        current = state.find(request.name)
-        taken = retry and not existed.get(request.name) and current is not None
-        if taken and current and not _same_as_trunk(clone.root, request, config, settings, current.deletion):
-            outcome.reject(
-                [
-                    Finding(
-                        item.source,
-                        "name",
-                        f"{request.name!r} was just created in the trunk by another request; choose another name",
-                    )
-                ],
-                ExitCode.INVALID,
-            )
-            continue
-        commit = _plan_one(clone, request, outcome, ledger, owners, settings, report.azure_checks, rendered)
-        if commit is not None:
-            planned.append((outcome, commit))
-    if not retry:
-        _require_canonical_terraform(rendered)
-    shas = clone.commit_series([commit for _, commit in planned])
-    for (outcome, _), sha in zip(planned, shas, strict=True):
-        outcome.status, outcome.commit = ("planned", None) if settings.dry_run else ("committed", sha)
-    return bool(planned)
+        message = f"{request.name!r} was just created in the trunk by another request; choose another name"
+        taken.append(outcome.rejected([Finding(outcome.source, "name", message)], ExitCode.INVALID))
+    return kept, taken
 
 
-def _require_canonical_terraform(files: dict[str, str]) -> None:
-    """Where terraform is installed, every rendered ``.tf`` must be what ``terraform fmt`` writes (one run)."""
-    problems = terraform_fmt_problems(files)
-    if problems:
-        raise RenderBugError("rendered Terraform is not canonical", [Finding(p, "", m) for p, m in problems])
+def _same_as_trunk(trunk: Trunk, request: Request, settings: SubmitSettings, deletion: str) -> bool:
+    rendered = render_subscription(request, trunk.config, settings.interface_version, deletion)
+    return not TreeView(trunk.root).changed_paths(rendered.files)
 
 
-def _same_as_trunk(
-    root: Path, request: Request, config: TrunkConfig, settings: SubmitSettings, deletion: str | None
-) -> bool:
-    rendered = render_subscription(request, config, settings.interface_version, deletion)
-    return not changed_paths(root, rendered.files)
+def plan_batch(
+    items: Sequence[tuple[Outcome, Request]], trunk: Trunk, settings: SubmitSettings, azure_checks: str
+) -> tuple[Plan, ...]:
+    """Stage (pure): plan each request in turn on the trunk as the plans before it leave it."""
+    ledger, view = Ledger.of(trunk.config, trunk.state), TreeView(trunk.root)
+    plans: list[Plan] = []
+    for outcome, request in items:
+        plan = plan_request(request, outcome, ledger, view, trunk.owners, settings, azure_checks)
+        if plan.commit is not None:
+            ledger, view = plan.ledger, view.with_planned(plan.commit.files)
+        plans.append(plan)
+    return tuple(plans)
 
 
-def _plan_one(
-    clone: TrunkClone,
+def plan_request(
     request: Request,
     outcome: Outcome,
     ledger: Ledger,
+    view: TreeView,
     owners: CodeOwnersFile | None,
     settings: SubmitSettings,
     azure_checks: str,
-    all_rendered: dict[str, str],
-) -> PlannedCommit | None:
-    """Render one request onto the working tree and plan its commit; None when it changes nothing or may
-    not (the outcome says which)."""
-    config = ledger.config
-    env = config.environments[request.environment]
+) -> Plan:
+    """Render one request, prove the render, and plan its commit if it changes anything and may."""
     existing = ledger.state().find(request.name)
-    deletion = existing.deletion if existing else initial_deletion(request, config)
-    rendered = render_subscription(request, config, settings.interface_version, deletion)
-    check_rendered(rendered, request.normalized(env.workload))
-    all_rendered.update(rendered.files)
-    snapshot = dict(ledger.indexes)
-    ledger.put(_entry(request, env.workload, deletion))
-    files: dict[str, str | None] = {
-        **rendered.files,
-        **ledger.environment_files(request.environment, settings.interface_version),
-    }
-    paths = changed_paths(clone.root, files)
+    rendered, entry = _render(request, ledger.config, settings.interface_version, existing)
+    after = ledger.put(entry)
+    files = {**rendered.files, **after.environment_files(request.environment, settings.interface_version)}
+    paths = view.changed_paths(files)
     if not paths:
-        outcome.status, outcome.exit_code, outcome.commit, outcome.findings = "unchanged", ExitCode.OK, None, []
-        return None
+        return Plan(outcome.decided(Status.UNCHANGED), rendered, after)
     verdict = scope_verdict(outcome.source, owners, settings.identity, paths)
     if not verdict.allowed:
-        outcome.reject(verdict.findings, ExitCode.SCOPE)
-        ledger.indexes = snapshot
-        return None
-    changes = {path: files[path] for path in paths}
-    write_tree(clone.root, changes)
-    outcome.action = "update" if existing else "create"
-    outcome.exit_code, outcome.findings = ExitCode.OK, []
-    change = subscription_change(request, outcome.action, settings, azure_checks)
-    author = settings.author or Person(request.requested_by.split("@")[0], request.requested_by)
-    return PlannedCommit(changes, change.message(), author, settings.committer)
-
-
-def _entry(request: Request, default_workload: str, deletion: str) -> Entry:
-    return Entry(
-        name=request.name,
-        environment=request.environment,
-        workload=request.workload or default_workload,
-        billing_scope=request.billing_scope,
-        subscription_id=request.subscription_id,
-        address_space=tuple(request.network.address_space) if request.network else (),
-        deletion=deletion,
+        return Plan(outcome.rejected(verdict.findings, ExitCode.SCOPE), rendered, ledger)
+    message = _message(request, Action.UPDATE if existing else Action.CREATE, settings, azure_checks)
+    commit = PlannedCommit(
+        {path: files[path] for path in paths}, message, _author(request, settings), settings.committer
     )
+    return Plan(outcome.decided(Status.PENDING), rendered, after, commit)
 
 
-def subscription_change(request: Request, action: str, settings: SubmitSettings, azure_checks: str) -> Change:
-    verb = {"create": "Vend", "update": "Update"}[action]
-    trailers = {
-        "Vending-Request": request.name,
-        "Vending-Interface": settings.interface_version,
-        "Requested-By": request.requested_by,
-        "Vending-Identity": settings.identity,
-        "Azure-Checks": azure_checks,
-    }
-    if request.ticket:
-        trailers["Ticket"] = request.ticket
-    body = f"{verb} subscription {request.name!r} ({request.display_name}) in environment {request.environment}."
-    return Change(f"{verb} {request.name} in {request.environment}", trailers, body)
+def _render(
+    request: Request, config: TrunkConfig, interface_version: str, existing: Entry | None
+) -> tuple[RenderedSubscription, Entry]:
+    """The request's files, proven to read back as meant, and the index entry it records."""
+    workload = config.environments[request.environment].workload
+    deletion = existing.deletion if existing else initial_deletion(request, config)
+    rendered = render_subscription(request, config, interface_version, deletion)
+    check_rendered(rendered, request.normalized(workload))
+    return rendered, Entry.from_request(request, default_workload=workload, deletion=deletion)
+
+
+def _message(request: Request, action: Action, settings: SubmitSettings, azure_checks: str) -> str:
+    subject = Subject(
+        request.name, request.environment, request.requested_by, settings.identity, settings.interface_version
+    )
+    return subscription_change(subject, action, request.display_name, azure_checks, request.ticket).message()
+
+
+def _author(request: Request, settings: SubmitSettings) -> Person:
+    """The commit's author: as configured (``--author`` or the CI host), else the request's requester."""
+    return settings.author or Person(request.requested_by.split("@")[0], request.requested_by)
+
+
+def _require_canonical_terraform(plans: Sequence[Plan]) -> None:
+    """Where terraform is installed, every rendered ``.tf`` must be what ``terraform fmt`` writes (one run)."""
+    problems = terraform_fmt_problems({path: text for plan in plans for path, text in plan.rendered.files.items()})
+    if problems:
+        raise RenderBugError("rendered Terraform is not canonical", [Finding(p, "", m) for p, m in problems])

@@ -132,8 +132,8 @@ def test_every_finding_of_a_batch_is_reported(emu: Emulator) -> None:
     assert [r.status for r in report.results] == ["refused", "refused", "ok"]
 
 
-def test_the_cli_runner_resolves_settings_and_groups_findings_by_file(emu: Emulator) -> None:
+def test_the_cli_runner_resolves_settings_and_returns_findings_in_order(emu: Emulator) -> None:
     run = azure_runner(emu.endpoint, str(emu.ca_bundle), {})
-    findings = run([("ok.yaml", make_request("app-one")), ("bad.yaml", make_request("app-two", location="atlantis"))])
-    assert findings["ok.yaml"] == []
-    assert [f.field for f in findings["bad.yaml"]] == ["location"]
+    ok, bad = run([("ok.yaml", make_request("app-one")), ("bad.yaml", make_request("app-two", location="atlantis"))])
+    assert list(ok) == []
+    assert [f.field for f in bad] == ["location"]

@@ -161,12 +161,9 @@ def baseline(version: str = "1.2.3") -> Files:
             ".github/workflows/vend.yml": WORKFLOW,
             "pipelines/azure-devops/vend.yml": AZURE_DEVOPS,
             "pipelines/vend.sh": SCRIPT,
-            "vending/trunk/config.py": 'CONFIG_FILE = "vending.yaml"\n',
-            "vending/trunk/state.py": 'INDEX_FILE = "index.json"\nINDEX_SCHEMA = 1\n',
-            "vending/render/trunkfiles.py": (
-                'CODEOWNERS_FILE = "CODEOWNERS"\nKUSTOMIZATION_FILE = "kustomization.yaml"\n'
-            ),
-            "vending/render/subscription.py": (
+            "vending/trunk/layout.py": (
+                'CONFIG_FILE = "vending.yaml"\nCODEOWNERS_FILE = "CODEOWNERS"\n'
+                'INDEX_FILE = "index.json"\nKUSTOMIZATION_FILE = "kustomization.yaml"\n'
                 'REQUEST_FILE = "request.yaml"\nTERRAFORM_FILE = "main.tf"\nFLUX_FILE = "terraform.yaml"\n'
                 "SUBSCRIPTION_FILES = (REQUEST_FILE, TERRAFORM_FILE, FLUX_FILE)\n"
             ),

@@ -83,7 +83,7 @@ def test_module_constants_resolve_names_without_importing() -> None:
 
 
 def test_imported_layout_matches_the_code() -> None:
-    from vending.render.subscription import SUBSCRIPTION_FILES
+    from vending.trunk.layout import SUBSCRIPTION_FILES
 
     layout = layout_paths(imported_lookup)
     assert layout["subscription files"] == sorted(f"<env path>/<name>/{name}" for name in SUBSCRIPTION_FILES)

@@ -217,19 +217,19 @@ MAJOR_CASES: list[tuple[str, Mutation, str, str]] = [
     ),
     (
         "layout: index moved",
-        _edit_text("vending/trunk/state.py", '"index.json"', '"state.json"'),
+        _edit_text("vending/trunk/layout.py", '"index.json"', '"state.json"'),
         "environment index: <env path>/index.json",
         "moved to <env path>/state.json",
     ),
     (
         "layout: terraform file renamed",
-        _edit_text("vending/render/subscription.py", '"main.tf"', '"sub.tf"'),
+        _edit_text("vending/trunk/layout.py", '"main.tf"', '"sub.tf"'),
         "subscription files: <env path>/<name>/main.tf",
         "moved to <env path>/<name>/sub.tf",
     ),
     (
         "layout: codeowners constant gone",
-        _edit_text("vending/render/trunkfiles.py", "CODEOWNERS_FILE", "OWNERS"),
+        _edit_text("vending/trunk/layout.py", "CODEOWNERS_FILE", "OWNERS"),
         "codeowners: CODEOWNERS",
         "no longer generated",
     ),
@@ -328,7 +328,7 @@ MINOR_CASES: list[tuple[str, Mutation, str, str]] = [
     ("permission dropped", lambda f: f[WORKFLOW]["permissions"].pop("contents"), "contents", "read -> none"),
     (
         "new generated file",
-        _edit_text("vending/render/subscription.py", "FLUX_FILE)", 'FLUX_FILE, "README.md")'),
+        _edit_text("vending/trunk/layout.py", "FLUX_FILE)", 'FLUX_FILE, "README.md")'),
         "subscription files: <env path>/<name>/README.md",
         "new generated path",
     ),
@@ -418,7 +418,7 @@ def test_unrelated_edits_are_not_differences(tmp_path: Path, run_check: Runner) 
     files["README.md"] = "Rewritten.\n"
     files["pipelines/vend.sh"] += "# a comment that mentions vending submit --nothing\n"
     files[ADO]["parameters"].reverse()
-    files["vending/trunk/state.py"] += "OTHER = 'x'\n"
+    files["vending/trunk/layout.py"] += "OTHER = 'x'\n"
     write_tree(root, files)
     outcome = run_check(root, "v1.2.3")
     assert outcome.code == 0, outcome.out

@@ -18,8 +18,8 @@ from trunk_support import (
 )
 
 from vending.render.subscription import render_subscription
-from vending.request.load import load_config
 from vending.request.model import Request
+from vending.trunk.config import load_config
 from vending.version import INTERFACE_VERSION
 
 APP = "subscriptions/dev/team-a"

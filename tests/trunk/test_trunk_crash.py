@@ -29,7 +29,7 @@ from trunk_support import (
     write_request,
 )
 
-from vending.trunk.repository import LOCK_NAME, WORKDIR_PREFIX, private_clone, sweep_abandoned
+from vending.trunk.workdir import LOCK_NAME, WORKDIR_PREFIX, private_clone, sweep_abandoned
 
 BATCH = 8
 

@@ -17,7 +17,7 @@ from trunk_support import (
     write_request,
 )
 
-from vending import submit as submit_module
+from vending.trunk import landing
 from vending.trunk.repository import PushResult, TrunkClone
 
 REJECTING_HOOK = """#!{python}
@@ -39,7 +39,7 @@ sys.exit(1 if rejects else 0)
 def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     """Backoff delays the retry loop asked for (not slept, to keep the test quick)."""
     asked: list[float] = []
-    monkeypatch.setattr(submit_module, "sleep", asked.append)
+    monkeypatch.setattr(landing, "sleep", asked.append)
     return asked
 
 

@@ -24,9 +24,11 @@ from trunk_support import (
 
 from vending.codeowners import parse_codeowners
 from vending.errors import RenderBugError, TrunkError
+from vending.trunk.fastimport import fast_import_stream
 from vending.trunk.files import safe_relative, write_tree
-from vending.trunk.ledger import scope_verdict
-from vending.trunk.repository import Person, private_clone
+from vending.trunk.repository import Person, PlannedCommit
+from vending.trunk.scope import scope_verdict
+from vending.trunk.workdir import private_clone
 
 PEOPLE = Person("someone", "someone@example.com")
 
@@ -173,26 +175,24 @@ def test_write_tree_refuses_before_writing(tmp_path: Path) -> None:
     assert list(root.iterdir()) == []
 
 
-def test_clone_commit_refuses_staged_paths_outside_the_rendered_set(remote: Path) -> None:
+def test_commit_series_commits_exactly_the_planned_files(remote: Path) -> None:
     head = tip(remote)
     with private_clone(str(remote), "main") as clone:
-        write_tree(clone.root, {"subscriptions/dev/team-a/main.tf": "ok\n", "stray.txt": "no\n"})
+        write_tree(clone.root, {"stray.txt": "no\n"})
         clone.repo.git.add("stray.txt")
         before = clone.tip()
-        with pytest.raises(TrunkError) as caught:
-            clone.commit(["subscriptions/dev/team-a"], "subject\n", PEOPLE, PEOPLE)
-        assert [finding.file for finding in caught.value.findings] == ["stray.txt"]
-        assert clone.tip() == before
-        assert clone.repo.git.diff("--cached", "--name-only") == ""
-        write_tree(clone.root, {"subscriptions/dev/team-a/main.tf": "ok\n"})
-        sha = clone.commit(["subscriptions/dev/team-a"], "subject\n", PEOPLE, PEOPLE)
-        assert sha is not None and sha != before
+        planned = PlannedCommit({"subscriptions/dev/team-a/main.tf": "ok\n"}, "subject\n", PEOPLE, PEOPLE)
+        (sha,) = clone.commit_series([planned])
+        assert sha != before and clone.tip() == sha
         assert clone.changed_files(before) == ["subscriptions/dev/team-a/main.tf"]
+        assert (clone.root / "subscriptions/dev/team-a/main.tf").read_text() == "ok\n"
     assert tip(remote) == head
 
 
-def test_clone_commit_with_nothing_changed_returns_none(remote: Path) -> None:
+def test_commit_series_refuses_an_unusual_path(remote: Path) -> None:
     with private_clone(str(remote), "main") as clone:
         before = clone.tip()
-        assert clone.commit(["CODEOWNERS"], "subject\n", PEOPLE, PEOPLE) is None
-        assert clone.tip() == before
+        with pytest.raises(TrunkError) as caught:
+            fast_import_stream([PlannedCommit({"a b/c.tf": "x\n"}, "s\n", PEOPLE, PEOPLE)], before, 0)
+        assert [finding.file for finding in caught.value.findings] == ["a b/c.tf"]
+        assert clone.commit_series([]) == [] and clone.tip() == before

@@ -94,6 +94,7 @@ def test_invalid_author_is_rejected(remote: Path, requests_dir: Path) -> None:
             "octocat <583231+octocat@users.noreply.github.com>",
         ),
         ({"GITHUB_ACTIONS": "true", "GITHUB_ACTOR": "octocat"}, "octocat <octocat@users.noreply.github.com>"),
+        ({"GITHUB_ACTIONS": "True", "GITHUB_ACTOR": "octocat"}, "octocat <octocat@users.noreply.github.com>"),
         (
             {"TF_BUILD": "True", "BUILD_REQUESTEDFOR": "Dana Dev", "BUILD_REQUESTEDFOREMAIL": "dana@contoso.com"},
             "Dana Dev <dana@contoso.com>",

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from vending.errors import Finding
 from vending.request.model import Request
 
+if TYPE_CHECKING:
+    from vending.azure.run import AzureRunner
+
 F = TypeVar("F", bound=Callable[..., Any])
-AzureRunner = Callable[[Sequence[tuple[str, Request]], Collection[str]], dict[str, list[Finding]]]
-"""Checks ``(source, request)`` pairs; the names already in the trunk may differ from Azure in display name."""
 
 
 def azure_options(function: F) -> F:
@@ -33,11 +34,12 @@ def azure_options(function: F) -> F:
 
 def azure_runner(arm_endpoint: str | None, ca_bundle: str | None, env: Mapping[str, str]) -> AzureRunner:
     """The Azure pre-flight checks, bound to the connection settings; imported only when used."""
-    from vending.azure import run_azure_checks, settings_from_env
+    from vending.azure import settings_from_env
+    from vending.azure.run import findings_in_order, run_azure_checks
 
     settings = settings_from_env(env, arm_endpoint, ca_bundle)
 
-    def run(items: Sequence[tuple[str, Request]], in_trunk: Collection[str] = ()) -> dict[str, list[Finding]]:
-        return run_azure_checks(items, settings, in_trunk).findings_by_source()
+    def run(items: Sequence[tuple[str, Request]], in_trunk: Collection[str] = ()) -> list[tuple[Finding, ...]]:
+        return findings_in_order(run_azure_checks(items, settings, in_trunk))
 
     return run

@@ -9,7 +9,7 @@ import click
 from vending.check import check_trunk
 from vending.cli.common import note, output_mode, print_json
 from vending.errors import ExitCode, Finding, InputError
-from vending.trunk.reading import is_working_tree, read_trunk
+from vending.trunk.workdir import is_working_tree, read_trunk
 from vending.version import INTERFACE_VERSION
 
 

@@ -10,7 +10,7 @@ import click
 
 from vending.codeowners import LOCATIONS, find_codeowners, lint_codeowners, owners_of, parse_codeowners
 from vending.errors import ExitCode, Finding, InputError, VendingError
-from vending.trunk.reading import read_trunk
+from vending.trunk.workdir import read_trunk
 
 
 @click.group("codeowners")

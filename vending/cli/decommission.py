@@ -10,7 +10,8 @@ from vending.cli.common import output_mode, print_json
 from vending.cli.submit import check_identity, parse_person
 from vending.decommission import DecommissionSettings, decommission
 from vending.errors import ExitCode, Finding, InputError
-from vending.trunk.repository import Person, environment_author
+from vending.reporting.host import environment_author
+from vending.trunk.repository import Person
 from vending.version import INTERFACE_VERSION
 
 
@@ -44,7 +45,10 @@ def decommission_command(
     dry_run: bool,
 ) -> int:
     """Remove a subscription from the trunk according to its environment's deletion policy."""
-    person = parse_person(author, "--author") if author else environment_author(dict(os.environ))
+    ci_author = environment_author(dict(os.environ))
+    person = (
+        parse_person(author, "--author") if author else Person(ci_author.name, ci_author.email) if ci_author else None
+    )
     settings = DecommissionSettings(
         trunk=trunk,
         name=name,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Collection, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.console import Console
@@ -13,9 +13,12 @@ from rich.syntax import Syntax
 from rich.table import Table
 
 from vending.demo import DemoRun, demo_root, run_demo
-from vending.errors import ExitCode
+from vending.errors import ExitCode, Finding
 from vending.request.model import Request
 from vending.version import INTERFACE_VERSION
+
+if TYPE_CHECKING:
+    from vending.azure.run import AzureRunner
 
 CHECKS_DONE = (
     "credential works and the tenant is visible",
@@ -76,6 +79,7 @@ def demo_command(keep: Path | None) -> int:
     """Vend the example requests end to end on embedded defaults (local trunk, local ARM emulator)."""
     console = Console(stderr=False)
     from vending.azure import run_azure_checks, settings_from_env
+    from vending.azure.run import findings_in_order
     from vending.emulator import run_emulator
 
     root = demo_root(keep)
@@ -87,11 +91,13 @@ def demo_command(keep: Path | None) -> int:
 
             settings = settings_from_env({}, emulator.endpoint, ca)
 
-            def azure(_remote: str, _env: str) -> object:
-                def run(items: Sequence[tuple[str, Request]], in_trunk: Collection[str] = ()) -> object:
+            def azure(_remote: str, _env: str) -> AzureRunner:
+                def run(
+                    items: Sequence[tuple[str, Request]], in_trunk: Collection[str] = ()
+                ) -> list[tuple[Finding, ...]]:
                     report = run_azure_checks(items, settings, in_trunk)
                     checks.append(report)
-                    return report.findings_by_source()
+                    return findings_in_order(report)
 
                 return run
 

@@ -10,7 +10,8 @@ import click
 from vending.cli.common import output_mode, print_json
 from vending.errors import ExitCode, Finding, InputError
 from vending.render.trunkfiles import trunk_files
-from vending.trunk.reading import commit_identity, init_repository
+from vending.trunk.messages import initial_change
+from vending.trunk.repository import Person, init_repository
 from vending.version import INTERFACE_VERSION
 
 ORG_RE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?$")
@@ -44,10 +45,8 @@ def init_command(directory: Path, org: str) -> int:
         )
     _check_target(directory)
     files = trunk_files(org)
-    author = commit_identity("vending", "vending@users.noreply.github.com")
-    commit = init_repository(
-        directory, files, f"Initialize subscription trunk for {org}\n\nVending-Interface: {INTERFACE_VERSION}\n", author
-    )
+    author = Person("vending", "vending@users.noreply.github.com")
+    commit = init_repository(directory, files, initial_change(org, INTERFACE_VERSION).message(), author)
     if output_mode() == "json":
         print_json({"trunk": str(directory.resolve()), "commit": commit, "files": sorted(files)})
     else:

@@ -9,7 +9,7 @@ import click
 
 from vending.cli.common import output_mode, print_json
 from vending.render_requests import render_requests
-from vending.trunk.reading import read_trunk
+from vending.trunk.workdir import read_trunk
 from vending.version import INTERFACE_VERSION
 
 

@@ -13,8 +13,9 @@ from vending.cli.azureopts import azure_options, azure_runner
 from vending.cli.common import echo, output_mode, print_json, report_to_host
 from vending.errors import Finding, InputError
 from vending.reporting import ResultRow
+from vending.reporting.host import environment_author
 from vending.submit import Outcome, SubmitReport, SubmitSettings, submit
-from vending.trunk.repository import Person, environment_author
+from vending.trunk.repository import Person
 from vending.version import INTERFACE_VERSION
 
 PERSON_RE = re.compile(r"^(?P<name>[^<>\n]+?)\s*<(?P<email>[^<>\s]+@[^<>\s]+)>$")
@@ -90,7 +91,10 @@ def submit_settings(
     committer_email: str,
     env: dict[str, str],
 ) -> SubmitSettings:
-    person = parse_person(author, "--author") if author else environment_author(env)
+    ci_author = environment_author(env)
+    person = (
+        parse_person(author, "--author") if author else Person(ci_author.name, ci_author.email) if ci_author else None
+    )
     return SubmitSettings(
         trunk=trunk,
         identity=check_identity(identity),

@@ -7,18 +7,23 @@ import os
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from vending.cli.azureopts import AzureRunner, azure_options, azure_runner
+from vending.cli.azureopts import azure_options, azure_runner
 from vending.cli.common import echo, output_mode, print_json, report_to_host
 from vending.errors import ExitCode, Finding, InputError
 from vending.reporting import ResultRow
-from vending.request.load import load_config, load_request
-from vending.trunk.reading import read_trunk
+from vending.request.load import load_request
+from vending.trunk.config import load_config
 from vending.trunk.state import read_state
+from vending.trunk.workdir import read_trunk
 from vending.validate import Checked, validate_batch
 from vending.version import INTERFACE_VERSION
+
+if TYPE_CHECKING:
+    from vending.azure.run import AzureRunner
 
 
 def check_files(paths: Sequence[Path], trunk: str | None, branch: str) -> list[Checked]:
@@ -34,10 +39,11 @@ def check_files(paths: Sequence[Path], trunk: str | None, branch: str) -> list[C
 
 def with_azure(results: list[Checked], runner: AzureRunner) -> tuple[list[Checked], bool]:
     """Add the Azure findings to each valid request; True when Azure refused any."""
-    items = [(item.source, item.loaded.request) for item in results if item.valid and item.loaded.request]
+    valid = [(key, item.source, item.loaded.request) for key, item in enumerate(results) if item.valid]
+    items = [(key, source, request) for key, source, request in valid if request is not None]
     in_trunk = [item.loaded.request.name for item in results if item.existing and item.loaded.request]
-    found = runner([(source, request) for source, request in items if request is not None], in_trunk)
-    merged = [replace(item, findings=item.findings + tuple(found.get(item.source, ()))) for item in results]
+    found = dict(zip([key for key, _, _ in items], runner([(s, r) for _, s, r in items], in_trunk), strict=True))
+    merged = [replace(item, findings=item.findings + tuple(found.get(key, ()))) for key, item in enumerate(results)]
     return merged, any(found.values())
 
 

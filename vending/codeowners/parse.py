@@ -7,9 +7,9 @@ from pathlib import Path
 from vending.codeowners.model import MAX_BYTES, CodeOwnersFile, Matcher, Rule
 from vending.codeowners.syntax import owner_problem, pattern_problems, split_line
 from vending.errors import Finding
+from vending.trunk.layout import CODEOWNERS_LOCATIONS
 
-# Where GitHub looks, in order; the first one found is used.
-LOCATIONS = (".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS")
+LOCATIONS = CODEOWNERS_LOCATIONS
 
 
 def parse_codeowners(text: str, source: str = "CODEOWNERS") -> CodeOwnersFile:

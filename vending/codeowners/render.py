@@ -7,9 +7,10 @@ from collections.abc import Sequence
 from vending.codeowners.parse import lint_codeowners
 from vending.codeowners.syntax import owner_problem, same_owner
 from vending.errors import InputError, RenderBugError
+from vending.trunk.layout import ADMIN_ONLY_PATTERNS
 
-# Files only admins may change; listed last so that they win over every scoped path.
-ADMIN_ONLY = ("/vending.yaml", "/CODEOWNERS", "/.github/CODEOWNERS")
+ADMIN_ONLY = ADMIN_ONLY_PATTERNS
+
 _FORBIDDEN_IN_PATH = frozenset("#[]!\\*?\0")
 
 

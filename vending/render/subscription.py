@@ -12,11 +12,9 @@ from vending.render.templating import render_template
 from vending.request.model import Request
 from vending.request.yamlio import dump_yaml
 from vending.trunk.config import TrunkConfig
-
-REQUEST_FILE = "request.yaml"
-TERRAFORM_FILE = "main.tf"
-FLUX_FILE = "terraform.yaml"
-SUBSCRIPTION_FILES = (REQUEST_FILE, TERRAFORM_FILE, FLUX_FILE)
+from vending.trunk.layout import FLUX_FILE as FLUX_FILE
+from vending.trunk.layout import REQUEST_FILE as REQUEST_FILE
+from vending.trunk.layout import TERRAFORM_FILE as TERRAFORM_FILE
 
 
 @dataclass(frozen=True)

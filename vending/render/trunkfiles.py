@@ -8,15 +8,13 @@ from typing import Any
 
 from vending.codeowners import render_codeowners
 from vending.render.flux import environment_kustomization, flux_kustomization, git_repository
-from vending.render.subscription import CONFIG_HINT, FLUX_FILE, file_header
-from vending.request.load import load_config_text
+from vending.render.subscription import CONFIG_HINT, file_header
 from vending.request.yamlio import dump_yaml, dump_yaml_list
-from vending.trunk.config import CONFIG_FILE, TrunkConfig, default_config
-from vending.trunk.state import INDEX_FILE, EnvironmentIndex
+from vending.trunk.config import TrunkConfig, default_config, load_config_text
+from vending.trunk.layout import CLUSTERS_DIR, CODEOWNERS_FILE, CONFIG_FILE, FLUX_FILE, INDEX_FILE, KUSTOMIZATION_FILE
+from vending.trunk.state import EnvironmentIndex
 from vending.version import INTERFACE_VERSION
 
-CODEOWNERS_FILE = "CODEOWNERS"
-KUSTOMIZATION_FILE = "kustomization.yaml"
 DELETION_POLICIES = {"cancel": "MirrorPrune", "retain": "Orphan"}
 
 
@@ -64,7 +62,7 @@ def environment_files(config: TrunkConfig, index: EnvironmentIndex, interface_ve
 
 
 def cluster_dir(config: TrunkConfig) -> str:
-    return f"clusters/{config.flux.cluster}"
+    return f"{CLUSTERS_DIR}/{config.flux.cluster}"
 
 
 def cluster_files(config: TrunkConfig, interface_version: str) -> dict[str, str]:
@@ -74,10 +72,22 @@ def cluster_files(config: TrunkConfig, interface_version: str) -> dict[str, str]
     sources_name = f"{flux.trunk_source}-sources"
     objects: dict[str, dict[str, Any]] = {
         f"{base}/trunk-source.yaml": git_repository(
-            flux.trunk_source, flux.namespace, flux.trunk_url, flux.source_interval, None, "main", flux.trunk_secret
+            flux.trunk_source,
+            flux.namespace,
+            flux.trunk_url,
+            flux.source_interval,
+            tag=None,
+            branch="main",
+            secret=flux.trunk_secret,
         ),
         f"{base}/sources.yaml": flux_kustomization(
-            sources_name, flux.namespace, flux.trunk_source, f"{base}/sources", flux.interval, True, "Orphan"
+            sources_name,
+            flux.namespace,
+            flux.trunk_source,
+            f"{base}/sources",
+            flux.interval,
+            prune=True,
+            deletion_policy="Orphan",
         ),
         f"{base}/sources/module-source.yaml": git_repository(
             flux.module_source,
@@ -95,9 +105,9 @@ def cluster_files(config: TrunkConfig, interface_version: str) -> dict[str, str]
             flux.trunk_source,
             env.path,
             flux.interval,
-            True,
-            DELETION_POLICIES[env.deletion],
-            [sources_name],
+            prune=True,
+            deletion_policy=DELETION_POLICIES[env.deletion],
+            depends_on=[sources_name],
         )
     files = {path: dump_yaml(obj, header) for path, obj in objects.items()}
     top = [path.rsplit("/", 1)[1] for path in objects if path.count("/") == 2]

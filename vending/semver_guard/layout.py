@@ -1,4 +1,4 @@
-"""The trunk layout: the generated paths, from the constants that define them in the code."""
+"""The trunk layout: the generated paths, read from ``vending/trunk/layout.py`` where each is spelled once."""
 
 from __future__ import annotations
 
@@ -7,16 +7,20 @@ from collections.abc import Callable
 
 from vending.semver_guard.sources import Tree
 
-# (role, module file, constant, path template around the constant's value(s))
-LAYOUT_CONSTANTS: tuple[tuple[str, str, str, str], ...] = (
-    ("config", "vending/trunk/config.py", "CONFIG_FILE", "{}"),
-    ("codeowners", "vending/render/trunkfiles.py", "CODEOWNERS_FILE", "{}"),
-    ("environment kustomization", "vending/render/trunkfiles.py", "KUSTOMIZATION_FILE", "<env path>/{}"),
-    ("environment index", "vending/trunk/state.py", "INDEX_FILE", "<env path>/{}"),
-    ("subscription files", "vending/render/subscription.py", "SUBSCRIPTION_FILES", "<env path>/<name>/{}"),
+LAYOUT_FILE = "vending/trunk/layout.py"
+"""The module that names every trunk path; read without importing it, so that a release's can be read too."""
+
+# (role, constant in LAYOUT_FILE, path template around the constant's value(s))
+LAYOUT_CONSTANTS: tuple[tuple[str, str, str], ...] = (
+    ("config", "CONFIG_FILE", "{}"),
+    ("codeowners", "CODEOWNERS_FILE", "{}"),
+    ("environment kustomization", "KUSTOMIZATION_FILE", "<env path>/{}"),
+    ("environment index", "INDEX_FILE", "<env path>/{}"),
+    ("subscription files", "SUBSCRIPTION_FILES", "<env path>/<name>/{}"),
 )
 
-Lookup = Callable[[str, str], object]
+Lookup = Callable[[str], object]
+"""The value of a constant of the layout module, or None."""
 
 
 def module_constants(text: str) -> dict[str, object]:
@@ -51,32 +55,25 @@ def _evaluate(node: ast.expr, known: dict[str, object]) -> object:
 
 
 def tree_lookup(tree: Tree) -> Lookup:
-    """Read constants from the module files of ``tree`` by parsing them."""
-    cache: dict[str, dict[str, object]] = {}
-
-    def lookup(module_file: str, name: str) -> object:
-        if module_file not in cache:
-            text = tree.read(module_file)
-            cache[module_file] = module_constants(text) if text is not None else {}
-        return cache[module_file].get(name)
-
-    return lookup
+    """Read the layout constants from ``tree`` by parsing its layout module."""
+    text = tree.read(LAYOUT_FILE)
+    constants = module_constants(text) if text is not None else {}
+    return constants.get
 
 
-def imported_lookup(module_file: str, name: str) -> object:
-    """Read constants from the running package (the working tree it was installed from)."""
-    import importlib
+def imported_lookup(name: str) -> object:
+    """Read the layout constants from the running package (the working tree it was installed from)."""
+    from vending.trunk import layout
 
-    module = importlib.import_module(module_file.removesuffix(".py").replace("/", "."))
-    value = getattr(module, name, None)
+    value = getattr(layout, name, None)
     return list(value) if isinstance(value, tuple) else value
 
 
 def layout_paths(lookup: Lookup) -> dict[str, list[str]]:
     """Role -> generated path templates; a role whose constant is missing is left out."""
     layout: dict[str, list[str]] = {}
-    for role, module_file, name, template in LAYOUT_CONSTANTS:
-        value = lookup(module_file, name)
+    for role, name, template in LAYOUT_CONSTANTS:
+        value = lookup(name)
         values = [value] if isinstance(value, str) else value if isinstance(value, list) else None
         if values is not None:
             layout[role] = sorted(template.format(item) for item in values if isinstance(item, str))

@@ -1,16 +1,19 @@
-"""The trunk's configuration, ``vending.yaml``: environments, module pin, Flux and state settings."""
+"""The trunk's configuration, ``vending.yaml``: environments, module pin, Flux and state settings, and loading it."""
 
 from __future__ import annotations
 
 import re
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+from vending.errors import Finding, InputError
 from vending.request.model import LOCATION_RE, MANAGEMENT_GROUP_RE
+from vending.request.yamlio import YamlLoadError, parse_yaml_mapping, read_text_bounded
+from vending.trunk.layout import CONFIG_FILE as CONFIG_FILE
+from vending.trunk.layout import RESERVED_TOP_LEVEL
 
-CONFIG_FILE = "vending.yaml"
 OWNER_RE = re.compile(
     r"^(@[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:/[A-Za-z0-9][A-Za-z0-9._-]{0,99})?"
     r"|[A-Za-z0-9.!#$%&'*+=?^_`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)$"
@@ -155,9 +158,8 @@ class TrunkConfig(_Model):
             for path_b, key_b in items[index + 1 :]:
                 if path_b == path_a or path_b.startswith(path_a + "/") or path_a.startswith(path_b + "/"):
                     raise ValueError(f"environments: paths of {key_a!r} and {key_b!r} overlap ({path_a}, {path_b})")
-        reserved = {"vending.yaml", "CODEOWNERS", ".github", "clusters", ".git"}
         for key, env in self.environments.items():
-            if env.path.split("/")[0] in reserved:
+            if env.path.split("/")[0] in RESERVED_TOP_LEVEL:
                 raise ValueError(f"environments.{key}.path: {env.path!r} is reserved for the trunk's own files")
         return self
 
@@ -193,3 +195,31 @@ def default_config(org: str) -> dict[str, object]:
             },
         },
     }
+
+
+def load_config_text(text: str, source: str = CONFIG_FILE) -> TrunkConfig:
+    """Validate the text of a ``vending.yaml``; every problem is a finding."""
+    from vending.request.load import validate_model  # not at the top: vending.request.load imports this module
+
+    try:
+        document = parse_yaml_mapping(text, source)
+    except YamlLoadError as exc:
+        raise InputError(f"{source} is not valid", [exc.finding]) from exc
+    config, findings = validate_model(TrunkConfig, document)
+    if config is None:
+        raise InputError(f"{source} is not valid", findings)
+    return config
+
+
+def load_config(trunk_dir: Path) -> TrunkConfig:
+    """Load the trunk's ``vending.yaml``."""
+    path = trunk_dir / CONFIG_FILE
+    if not path.is_file():
+        raise InputError(
+            f"{CONFIG_FILE} not found", [Finding(CONFIG_FILE, "", "not found: is this a trunk made by 'vending init'?")]
+        )
+    try:
+        text = read_text_bounded(path, CONFIG_FILE)
+    except YamlLoadError as exc:
+        raise InputError(f"{CONFIG_FILE} is not valid", [exc.finding]) from exc
+    return load_config_text(text)

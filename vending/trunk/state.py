@@ -12,9 +12,10 @@ from pathlib import Path
 from typing import Any
 
 from vending.errors import Finding, InputError
+from vending.request.model import Request
 from vending.trunk.config import TrunkConfig
+from vending.trunk.layout import INDEX_FILE
 
-INDEX_FILE = "index.json"
 INDEX_SCHEMA = 1
 
 
@@ -29,6 +30,19 @@ class Entry:
     subscription_id: str | None = None
     address_space: tuple[str, ...] = ()
     deletion: str = "retain"
+
+    @classmethod
+    def from_request(cls, request: Request, *, default_workload: str, deletion: str) -> Entry:
+        """The entry a valid request makes; ``default_workload`` is its environment's."""
+        return cls(
+            name=request.name,
+            environment=request.environment,
+            workload=request.workload or default_workload,
+            billing_scope=request.billing_scope,
+            subscription_id=request.subscription_id,
+            address_space=tuple(request.network.address_space) if request.network else (),
+            deletion=deletion,
+        )
 
     def immutable(self) -> dict[str, str | None]:
         return {

@@ -1,0 +1,93 @@
+"""Landing commits on the trunk for every use case: focus the clone, commit on the newest tip, push, and on
+rejection refresh and redo. The loop owns only git; what to commit is the caller's, decided again on every
+round from the previous round's result."""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from vending.errors import Finding, TrunkError
+from vending.trunk.config import load_config
+from vending.trunk.repository import PushResult, TrunkClone
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Round(Generic[T]):
+    """What one round decided (``value``) and whether it committed anything."""
+
+    value: T
+    committed: bool
+
+
+@dataclass(frozen=True)
+class Landing(Generic[T]):
+    """How a landing went: the last round's value, the rounds it took, the diff of a dry run, and the trunk
+    failure that ended it, if one did."""
+
+    value: T
+    attempts: int
+    diff: str = ""
+    failure: TrunkError | None = None
+
+
+def focus_on(clone: TrunkClone, subscriptions: Sequence[tuple[str, str]]) -> None:
+    """Check out what validating and writing these ``(environment, name)`` subscriptions reads: the config,
+    every environment's index and kustomization, and each subscription's own directory."""
+    environments = load_config(clone.root).environments
+    clone.focus(
+        [f"{environments[env].path}/{name}" for env, name in subscriptions if env in environments],
+        [env.path for env in environments.values()],
+    )
+
+
+def jittered_backoff(attempt: int, base: float = 0.05, cap: float = 2.0) -> float:
+    """Full-jitter exponential backoff in seconds."""
+    return random.uniform(0, min(cap, base * (2**attempt)))
+
+
+def sleep(seconds: float) -> None:
+    time.sleep(seconds)
+
+
+def land(
+    clone: TrunkClone,
+    initial: T,
+    commit_round: Callable[[T, int], Round[T]],
+    *,
+    max_attempts: int,
+    dry_run: bool,
+) -> Landing[T]:
+    """Commit on the newest tip and push; on rejection refresh, redo the commits and retry with jittered
+    backoff. A dry run pushes nothing and returns the diff. A trunk failure ends the landing with the last
+    value decided; a race never won is one too."""
+    value = initial
+    for attempt in range(max_attempts):
+        try:
+            base = clone.tip()
+            decided = commit_round(value, attempt)
+            value = decided.value
+            if dry_run:
+                return Landing(value, attempt + 1, clone.diff(base) if decided.committed else "")
+            if not decided.committed or clone.push() is PushResult.PUSHED:
+                return Landing(value, attempt + 1)
+            sleep(jittered_backoff(attempt))
+            clone.refresh()
+        except TrunkError as exc:
+            return Landing(value, attempt + 1, failure=exc)
+    return Landing(value, max_attempts, failure=_race_lost(clone, max_attempts))
+
+
+def _race_lost(clone: TrunkClone, max_attempts: int) -> TrunkError:
+    message = (
+        f"branch {clone.branch!r} kept moving or refusing pushes for {max_attempts} attempts; nothing was "
+        "pushed, run again later"
+    )
+    return TrunkError(
+        f"push to {clone.location} still rejected after {max_attempts} attempts", [Finding(clone.location, "", message)]
+    )

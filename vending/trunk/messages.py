@@ -1,0 +1,95 @@
+"""The words of the trunk's commits: subjects, bodies and the trailers the contract lists, built from plain
+values for every use case (vend, update, decommission, approve)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+POLICY_TEXT = {
+    "cancel": "the Terraform object is pruned and destroys what it manages, cancelling the subscription "
+    "(Azure deletes a cancelled subscription after about 90 days)",
+    "retain": "the Terraform object stays in the cluster (prune disabled) and the subscription is kept; "
+    "delete the object by hand when it should no longer be managed",
+}
+
+
+class Action(StrEnum):
+    """What a commit does to one subscription."""
+
+    CREATE = "create"
+    UPDATE = "update"
+    DECOMMISSION = "decommission"
+    APPROVE = "approve"
+
+
+@dataclass(frozen=True)
+class Change:
+    """The words of one commit: subject, body and trailers."""
+
+    subject: str
+    trailers: Mapping[str, str]
+    body: str = ""
+
+    def message(self) -> str:
+        trailer_text = "".join(f"{key}: {value}\n" for key, value in self.trailers.items())
+        body = f"{self.body.strip()}\n\n" if self.body.strip() else ""
+        return f"{self.subject}\n\n{body}{trailer_text}"
+
+
+@dataclass(frozen=True)
+class Subject:
+    """Who and what a commit is about: the plain values every trailer set is made of."""
+
+    name: str
+    environment: str
+    requested_by: str
+    identity: str
+    interface_version: str = ""
+
+
+def _trailers(subject: Subject, azure_checks: str, ticket: str | None) -> dict[str, str]:
+    trailers = {
+        "Vending-Request": subject.name,
+        "Vending-Interface": subject.interface_version,
+        "Requested-By": subject.requested_by,
+        "Vending-Identity": subject.identity,
+        "Azure-Checks": azure_checks,
+    }
+    if ticket:
+        trailers["Ticket"] = ticket
+    return trailers
+
+
+def subscription_change(
+    subject: Subject, action: Action, display_name: str, azure_checks: str, ticket: str | None = None
+) -> Change:
+    """A commit that vends (``create``) or updates one subscription."""
+    verb = {Action.CREATE: "Vend", Action.UPDATE: "Update"}[action]
+    body = f"{verb} subscription {subject.name!r} ({display_name}) in environment {subject.environment}."
+    return Change(f"{verb} {subject.name} in {subject.environment}", _trailers(subject, azure_checks, ticket), body)
+
+
+def decommission_change(subject: Subject, policy: str, reason: str = "", ticket: str | None = None) -> Change:
+    """A commit that removes one subscription, by its recorded deletion policy."""
+    why = f"Reason: {reason}\n\n" if reason else ""
+    body = f"{why}Deletion policy {policy}: {POLICY_TEXT[policy]}."
+    trailers = _trailers(subject, "skipped", ticket)
+    return Change(f"Decommission {subject.name} from {subject.environment}", trailers, body)
+
+
+def approval_change(subject: Subject, plan_id: str) -> Change:
+    """A commit that approves one subscription's pending plan."""
+    trailers = {
+        "Vending-Request": subject.name,
+        "Vending-Identity": subject.identity,
+        "Requested-By": subject.requested_by,
+        "Vending-Approval": plan_id,
+    }
+    return Change(f"Approve {plan_id} for {subject.name} in {subject.environment}", trailers)
+
+
+def initial_change(org: str, interface_version: str) -> Change:
+    """The first commit of a trunk made by ``vending init``."""
+    return Change(f"Initialize subscription trunk for {org}", {"Vending-Interface": interface_version})
