@@ -5,10 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Protocol
 
-from git import BadName, GitCommandError, InvalidGitRepositoryError, NoSuchPathError, Repo
-from git.objects import Blob, Commit
-
 from vending.errors import InputError
+from vending.trunk.revisions import CommitFiles, NotARepositoryError, UnknownRevisionError, commit_files
 
 
 class Tree(Protocol):
@@ -32,24 +30,6 @@ class WorkingTree:
         return target.read_text(encoding="utf-8") if target.is_file() else None
 
 
-class CommitTree:
-    """The files of one commit, read from the object database."""
-
-    def __init__(self, commit: Commit, label: str) -> None:
-        self.commit = commit
-        self.label = label
-
-    def read(self, path: str) -> str | None:
-        try:
-            item = self.commit.tree / path
-        except KeyError:
-            return None
-        if not isinstance(item, Blob):
-            return None
-        data: bytes = item.data_stream.read()
-        return data.decode("utf-8")
-
-
 def find_repo_root(start: Path) -> Path:
     """The nearest directory at or above ``start`` that holds ``.git``."""
     start = start.resolve()
@@ -59,16 +39,13 @@ def find_repo_root(start: Path) -> Path:
     raise InputError(f"{start}: not inside a git repository; pass --repo PATH")
 
 
-def commit_tree(root: Path, ref: str) -> CommitTree:
+def commit_tree(root: Path, ref: str) -> CommitFiles:
     """The tree of ``ref`` in the repository at ``root``; exit 2 when the ref does not name a commit."""
     try:
-        repo = Repo(root)
-    except (InvalidGitRepositoryError, NoSuchPathError) as exc:
+        return commit_files(root, ref)
+    except NotARepositoryError as exc:
         raise InputError(f"{root}: not a git repository; pass --repo PATH") from exc
-    try:
-        commit = repo.commit(ref)
-    except (BadName, ValueError, GitCommandError) as exc:
+    except UnknownRevisionError as exc:
         raise InputError(
             f"--against {ref}: no such commit, tag or branch in {root} (fetch the release tags, e.g. git fetch --tags)"
         ) from exc
-    return CommitTree(commit, ref)
