@@ -116,6 +116,9 @@ def _seed(case: Case, params: dict[str, Any], body: Any) -> EmulatorState:
         state.add_subscription("Example Subscription", params["subscriptionId"])
     if "groupId" in params and state.group(params["groupId"]) is None:
         state.add_management_group(params["groupId"], "Example Group")
+    if "groupId" in params and "subscriptionId" in params:
+        # The examples read and remove a subscription that is under the group.
+        state.subscriptions[params["subscriptionId"].lower()].management_group = params["groupId"]
     if "billingAccountId" in params:
         tenant = {"tenantId": "b8ed2088-c458-4e77-bd61-9e048d96a1c0", "tenantName": "service"}
         state.billing_accounts[params["billingAccountId"].lower()] = BillingAccountPolicy(True, [tenant])

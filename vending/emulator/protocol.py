@@ -37,6 +37,7 @@ PROVIDERS_VERSIONS = frozenset(
 )
 SUBSCRIPTION_VERSIONS = frozenset({"2020-09-01", "2021-10-01", "2024-08-01-preview"})
 MANAGEMENT_VERSIONS = frozenset({"2020-05-01", "2021-04-01", "2023-04-01"})
+MSI_VERSIONS = frozenset({"2018-11-30", "2023-01-31", "2024-11-30"})
 
 
 class ArmError(Exception):

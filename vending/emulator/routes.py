@@ -6,9 +6,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from vending.emulator import aliases_api, groups_api, policies_api, subscriptions_api
+from vending.emulator import aliases_api, groups_api, operations_api, policies_api, subscriptions_api
 from vending.emulator.protocol import (
     MANAGEMENT_VERSIONS,
+    MSI_VERSIONS,
     PROVIDERS_VERSIONS,
     RESOURCES_VERSIONS,
     SUBSCRIPTION_VERSIONS,
@@ -78,6 +79,7 @@ ROUTES: tuple[Route, ...] = (
     _route("GET", "/subscriptions/{sub}/providers/{ns}", SUB.get_provider, PROVIDERS_VERSIONS),
     _route("POST", "/subscriptions/{sub}/providers/{ns}/register", SUB.register_provider, PROVIDERS_VERSIONS),
     _route("GET", MSUB + "/operations", policies_api.list_operations, SUBSCRIPTION_VERSIONS),
+    _route("GET", "/providers/Microsoft.ManagedIdentity/operations", operations_api.list_msi_operations, MSI_VERSIONS),
     _route("GET", MSUB + "/aliases", aliases_api.list_aliases, SUBSCRIPTION_VERSIONS),
     _route("PUT", MSUB + "/aliases/{alias}", aliases_api.create_alias, SUBSCRIPTION_VERSIONS),
     _route("GET", MSUB + "/aliases/{alias}", aliases_api.get_alias, SUBSCRIPTION_VERSIONS),

@@ -38,6 +38,7 @@ class Subscription:
     workload: str = "Production"
     providers: dict[str, str] = field(default_factory=dict)
     pending_providers: dict[str, int] = field(default_factory=dict)
+    billing_scope: str | None = None
 
 
 @dataclass
@@ -169,6 +170,9 @@ class EmulatorState:
         with self.lock:
             if not alias.operation_id:
                 alias.operation_id = self.new_id()
+            sub = self.subscription(alias.subscription_id)
+            if alias.billing_scope is None and sub is not None:
+                alias.billing_scope = sub.billing_scope
             self.aliases[alias.name.lower()] = alias
             self.operations[alias.operation_id.lower()] = alias.name.lower()
             if alias.provisioning_state == "Succeeded":
@@ -213,13 +217,14 @@ class EmulatorState:
         if self.subscription(alias.subscription_id) is not None:
             return
         group = self.group(alias.management_group_id or self.root_group)
-        self.add_subscription(
+        sub = self.add_subscription(
             alias.display_name,
             alias.subscription_id,
             management_group=group.name if group else self.root_group,
             tags=alias.tags,
             workload=alias.workload,
         )
+        sub.billing_scope = alias.billing_scope
 
 
 def default_state(seed: int | None = None, tenant_id: str = data.TENANT_ID) -> EmulatorState:
@@ -229,7 +234,10 @@ def default_state(seed: int | None = None, tenant_id: str = data.TENANT_ID) -> E
         state.add_management_group(name, display_name)
     for scope in data.BILLING_SCOPES:
         state.accept_billing_scope(scope)
-    state.add_subscription("Platform Management", data.PLATFORM_SUBSCRIPTION_ID, management_group="mg-platform")
+    platform = state.add_subscription(
+        "Platform Management", data.PLATFORM_SUBSCRIPTION_ID, management_group="mg-platform"
+    )
+    platform.billing_scope = data.EA_SCOPE
     state.add_subscription("Legacy App", data.LEGACY_SUBSCRIPTION_ID, state="Disabled")
     state.add_alias(
         Alias(
