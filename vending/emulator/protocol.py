@@ -24,6 +24,7 @@ RESOURCES_VERSIONS = frozenset(
 )
 PROVIDERS_VERSIONS = frozenset(
     {
+        "2019-05-01",
         "2019-10-01",
         "2020-06-01",
         "2021-04-01",
@@ -38,20 +39,37 @@ PROVIDERS_VERSIONS = frozenset(
 SUBSCRIPTION_VERSIONS = frozenset({"2020-09-01", "2021-10-01", "2024-08-01-preview"})
 MANAGEMENT_VERSIONS = frozenset({"2020-05-01", "2021-04-01", "2023-04-01"})
 MSI_VERSIONS = frozenset({"2018-11-30", "2023-01-31", "2024-11-30"})
+AUTHORIZATION_VERSIONS = frozenset({"2018-01-01-preview", "2020-04-01-preview", "2022-04-01", "2022-05-01-preview"})
+CONSUMPTION_VERSIONS = frozenset({"2019-10-01", "2021-10-01", "2023-05-01", "2023-11-01", "2024-08-01"})
+NETWORK_VERSIONS = frozenset(
+    {"2022-07-01", "2022-09-01", "2023-02-01", "2023-04-01", "2023-05-01", "2023-06-01", "2023-09-01", "2023-11-01"}
+    | {"2024-01-01", "2024-03-01", "2024-05-01", "2024-07-01"}
+)
 
 
 class ArmError(Exception):
     """An error answer: HTTP status plus the ARM ``{"error": {"code", "message"}}`` envelope."""
 
-    def __init__(self, status: int, code: str, message: str, headers: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        headers: dict[str, str] | None = None,
+        details: list[JsonObject] | None = None,
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
         self.headers = dict(headers or {})
+        self.details = list(details or [])
 
     def envelope(self) -> JsonObject:
-        return {"error": {"code": self.code, "message": self.message}}
+        error: JsonObject = {"code": self.code, "message": self.message}
+        if self.details:
+            error["details"] = self.details
+        return {"error": error}
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ import threading
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from vending.emulator import data
 
@@ -105,6 +106,8 @@ class EmulatorState:
         self.billing_scopes: set[str] = set()
         self.billing_accounts: dict[str, BillingAccountPolicy] = {}
         self.locations: list[str] = list(data.LOCATION_NAMES)
+        self.resources: dict[str, dict[str, Any]] = {}
+        self.async_operations: dict[str, int] = {}
         self.tenant_policy = TenantPolicy(policy_id=self.new_id())
         self.add_management_group(tenant_id, data.ROOT_GROUP_DISPLAY_NAME, parent=None)
 
@@ -229,6 +232,8 @@ class EmulatorState:
 
 def default_state(seed: int | None = None, tenant_id: str = data.TENANT_ID) -> EmulatorState:
     """The default state of CONTRACT.md ("Local ARM emulator default state")."""
+    from vending.emulator import network  # network's documents build on this module
+
     state = EmulatorState(tenant_id, seed)
     for name, display_name in data.MANAGEMENT_GROUPS:
         state.add_management_group(name, display_name)
@@ -238,6 +243,10 @@ def default_state(seed: int | None = None, tenant_id: str = data.TENANT_ID) -> E
         "Platform Management", data.PLATFORM_SUBSCRIPTION_ID, management_group="mg-platform"
     )
     platform.billing_scope = data.EA_SCOPE
+    platform.providers["microsoft.network"] = "Registered"
+    hub_group = f"/subscriptions/{data.PLATFORM_SUBSCRIPTION_ID}/resourceGroups/{data.HUB_RESOURCE_GROUP}"
+    network.add_resource_group(state, hub_group, data.HUB_LOCATION)
+    network.add_virtual_network(state, data.HUB_NETWORK_ID, data.HUB_LOCATION, data.HUB_ADDRESS_SPACE)
     state.add_subscription("Legacy App", data.LEGACY_SUBSCRIPTION_ID, state="Disabled")
     state.add_alias(
         Alias(
