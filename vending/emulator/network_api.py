@@ -59,29 +59,37 @@ def _location_of(ctx: Context, resource_id: str) -> str:
     return str(parent["location"]) if parent else ctx.state.locations[0]
 
 
-def _subnets(state_id: str, given: Any, prefixes: list[str], make_etag: str) -> list[JsonObject]:
+def _subnets(vnet: JsonObject, given: Any) -> list[JsonObject]:
+    """The subnets of a PUT body, each inside the network's address space."""
     if given is None:
         return []
-    if not isinstance(given, list):
-        raise bad_request("InvalidRequestFormat", "subnets must be a list.")
-    spaces = [ipaddress.ip_network(prefix) for prefix in prefixes]
-    subnets = []
-    for subnet in given:
-        name = str(subnet.get("name", "")) if isinstance(subnet, dict) else ""
-        properties = copy.deepcopy(subnet.get("properties") or {}) if isinstance(subnet, dict) else {}
-        for prefix in properties.get("addressPrefixes") or [properties.get("addressPrefix")]:
-            _inside(str(prefix), spaces, name)
-        properties["provisioningState"] = "Succeeded"
-        subnets.append(
-            {
-                "id": f"{state_id}/subnets/{name}",
-                "name": name,
-                "etag": make_etag,
-                "type": "Microsoft.Network/virtualNetworks/subnets",
-                "properties": properties,
-            }
-        )
-    return subnets
+    if not isinstance(given, list) or not all(isinstance(subnet, dict) for subnet in given):
+        raise bad_request("InvalidRequestFormat", "subnets must be a list of objects.")
+    return [_subnet(vnet, subnet) for subnet in given]
+
+
+def _subnet(vnet: JsonObject, given: JsonObject) -> JsonObject:
+    name = str(given.get("name", ""))
+    subnet_id = f"{vnet['id']}/subnets/{name}"
+    properties = copy.deepcopy(given.get("properties") or {})
+    spaces = [ipaddress.ip_network(prefix) for prefix in vnet["properties"]["addressSpace"]["addressPrefixes"]]
+    for prefix in properties.get("addressPrefixes") or [properties.get("addressPrefix")]:
+        _inside(str(prefix), spaces, name)
+    properties["provisioningState"] = "Succeeded"
+    _complete_subnet(properties, subnet_id, vnet["location"])
+    subnet_type = "Microsoft.Network/virtualNetworks/subnets"
+    return {"id": subnet_id, "name": name, "etag": vnet["etag"], "type": subnet_type, "properties": properties}
+
+
+def _complete_subnet(properties: JsonObject, subnet_id: str, location: str) -> None:
+    """What Azure adds to a subnet's service endpoints and delegations."""
+    for endpoint in properties.get("serviceEndpoints") or []:
+        endpoint.setdefault("locations", [location])
+        endpoint["provisioningState"] = "Succeeded"
+    for delegation in properties.get("delegations") or []:
+        delegation["id"] = f"{subnet_id}/delegations/{delegation.get('name', '')}"
+        delegation.setdefault("properties", {}).setdefault("actions", [])
+        delegation["properties"]["provisioningState"] = "Succeeded"
 
 
 def _inside(prefix: str, spaces: list[ipaddress.IPv4Network | ipaddress.IPv6Network], name: str) -> None:
@@ -135,8 +143,7 @@ def put_vnet(ctx: Context, request: ApiRequest) -> ApiResponse:
             )
         _check_peered_overlap(ctx, existing, document["properties"]["addressSpace"]["addressPrefixes"])
         document["properties"]["resourceGuid"] = existing["properties"]["resourceGuid"]
-    prefixes = document["properties"]["addressSpace"]["addressPrefixes"]
-    subnets = _subnets(resource_id, given.pop("subnets", None), prefixes, document["etag"])
+    subnets = _subnets(document, given.pop("subnets", None))
     given.pop("virtualNetworkPeerings", None)
     document["properties"] = {**given, **document["properties"], "subnets": subnets}
     document["tags"] = checks.tags(body.get("tags"))

@@ -39,7 +39,9 @@ PROVIDERS_VERSIONS = frozenset(
 SUBSCRIPTION_VERSIONS = frozenset({"2020-09-01", "2021-10-01", "2024-08-01-preview"})
 MANAGEMENT_VERSIONS = frozenset({"2020-05-01", "2021-04-01", "2023-04-01"})
 MSI_VERSIONS = frozenset({"2018-11-30", "2023-01-31", "2024-11-30"})
-AUTHORIZATION_VERSIONS = frozenset({"2018-01-01-preview", "2020-04-01-preview", "2022-04-01", "2022-05-01-preview"})
+AUTHORIZATION_VERSIONS = frozenset(
+    {"2018-01-01-preview", "2020-04-01-preview", "2020-10-01-preview", "2022-04-01", "2022-05-01-preview"}
+)
 CONSUMPTION_VERSIONS = frozenset({"2019-10-01", "2021-10-01", "2023-05-01", "2023-11-01", "2024-08-01"})
 NETWORK_VERSIONS = frozenset(
     {"2022-07-01", "2022-09-01", "2023-02-01", "2023-04-01", "2023-05-01", "2023-06-01", "2023-09-01", "2023-11-01"}

@@ -17,7 +17,13 @@ def canonical(namespace: str) -> str:
 def _resource_types(state: EmulatorState, namespace: str) -> list[JsonObject]:
     locations = [data.region_for(name).display_name for name in state.locations]
     return [
-        {"resourceType": kind, "locations": locations, "apiVersions": list(versions), "capabilities": CAPABILITIES}
+        {
+            "resourceType": kind,
+            "locations": locations,
+            "apiVersions": list(versions),
+            "locationMappings": [],
+            "capabilities": CAPABILITIES,
+        }
         for kind, versions in data.PROVIDER_TYPES.get(canonical(namespace), ())
     ]
 

@@ -19,6 +19,7 @@ from vending.emulator.protocol import (
 from vending.emulator.state import EmulatorState, utc_now
 
 ASSIGNMENT_TYPE = "Microsoft.Authorization/roleAssignments"
+OPTIONAL_FIELDS = ("description", "condition", "conditionVersion", "delegatedManagedIdentityResourceId")
 PRINCIPAL_TYPES = ("User", "Group", "ServicePrincipal", "ForeignGroup", "Device")
 PRINCIPAL_FILTER = re.compile(r"^\s*(?:principalId\s+eq\s+'([^']+)'|assignedTo\('([^']+)'\))\s*$", re.IGNORECASE)
 
@@ -55,6 +56,7 @@ def _new_assignment(ctx: Context, request: ApiRequest, scope: str, name: str) ->
         )
     principal = checks.guid(properties.get("principalId"), "InvalidPrincipalId", "principal ID").lower()
     now = utc_now()
+    optional = {field: properties.get(field) for field in OPTIONAL_FIELDS if properties.get(field) is not None}
     return {
         "id": assignment_id(scope, name),
         "type": ASSIGNMENT_TYPE,
@@ -64,14 +66,11 @@ def _new_assignment(ctx: Context, request: ApiRequest, scope: str, name: str) ->
             "principalId": principal,
             "principalType": _principal_type(properties.get("principalType")),
             "scope": scope,
-            "condition": properties.get("condition"),
-            "conditionVersion": properties.get("conditionVersion"),
-            "description": properties.get("description"),
+            **optional,
             "createdOn": now,
             "updatedOn": now,
             "createdBy": request.principal,
             "updatedBy": request.principal,
-            "delegatedManagedIdentityResourceId": None,
         },
     }
 
@@ -106,8 +105,10 @@ def put_assignment(ctx: Context, request: ApiRequest) -> ApiResponse:
                 "RoleAssignmentUpdateNotPermitted",
                 "Tenant ID, application ID, principal ID, and scope are not allowed to be updated.",
             )
-        for field in ("description", "condition", "conditionVersion"):
-            current["properties"][field] = wanted["properties"][field]
+        for field in OPTIONAL_FIELDS:
+            current["properties"].pop(field, None)
+            if field in wanted["properties"]:
+                current["properties"][field] = wanted["properties"][field]
         current["properties"]["updatedOn"] = wanted["properties"]["updatedOn"]
         return ok(store.snapshot(current))
     twin = _existing_for(ctx.state, wanted)

@@ -15,7 +15,7 @@ SEGMENTS = {
     "sub": rf"(?P<subscription>{NAME})",
     "alias": rf"(?P<alias>{NAME})",
     "group": rf"(?P<group>{NAME})",
-    "ns": r"(?P<namespace>[A-Za-z0-9]+\.[A-Za-z0-9.]+)",
+    "ns": r"(?P<namespace>[A-Za-z][A-Za-z0-9.]*)",
     "op": rf"(?P<operation>{NAME})",
     "account": rf"(?P<account>{NAME})",
     "rg": rf"(?P<rg>{NAME})",
