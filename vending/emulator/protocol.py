@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
 from vending.emulator.config import EmulatorConfig
 from vending.emulator.state import EmulatorState
@@ -130,13 +131,21 @@ def body_object(request: ApiRequest) -> JsonObject:
 
 
 def page(request: ApiRequest, items: list[Any], page_size: int, path: str) -> JsonObject:
-    """One page of ``items`` starting at ``$skiptoken``, with an absolute ``nextLink`` when more remain."""
+    """One page of ``items`` starting at ``$skiptoken``, with an absolute ``nextLink`` when more remain.
+
+    The link keeps the request's other query parameters (``$filter``, ``$expand``), URL-encoded.
+    """
     token = request.query.get("$skiptoken", "0")
     start = int(token) if token.isdigit() else 0
     end = start + page_size
     result: JsonObject = {"value": items[start:end]}
     if end < len(items):
-        result["nextLink"] = request.link(path, **{"%24skiptoken": str(end)})
+        carried = {
+            quote(name, safe=""): quote(value, safe="")
+            for name, value in request.query.items()
+            if name not in ("api-version", "$skiptoken")
+        }
+        result["nextLink"] = request.link(path, **carried, **{"%24skiptoken": str(end)})
     return result
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from vending.emulator import roles, scopes, store
-from vending.emulator.protocol import ApiRequest, ApiResponse, ArmError, Context, JsonObject, bad_request, ok
+from vending.emulator.protocol import ApiRequest, ApiResponse, ArmError, Context, JsonObject, bad_request, ok, page
 
 DEFINITION_TYPE = "Microsoft.Authorization/roleDefinitions"
 FILTER = re.compile(r"^\s*(roleName|type)\s+eq\s+'((?:[^']|'')*)'\s*$", re.IGNORECASE)
@@ -76,7 +76,8 @@ def _matches(definition: JsonObject, query: str) -> bool:
 def list_definitions(ctx: Context, request: ApiRequest) -> ApiResponse:
     scope = _check_scope(ctx, request.params["scope"])
     query = request.query.get("$filter", "")
-    return ok({"value": [item for item in definitions(ctx, scope) if _matches(item, query)]})
+    items = [item for item in definitions(ctx, scope) if _matches(item, query)]
+    return ok(page(request, items, ctx.config.page_size, request.path))
 
 
 def get_definition(ctx: Context, request: ApiRequest) -> ApiResponse:
