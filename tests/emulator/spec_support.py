@@ -124,7 +124,11 @@ def body_parameter(case: Case) -> str | None:
     assert case.spec is not None
     for parameter in operation_of(case).get("parameters", []):
         if "$ref" in parameter:
-            parameter = resolve_pointer(case.spec, parameter["$ref"].split("#", 1)[1])
+            file_part, _, pointer = parameter["$ref"].partition("#")
+            document = (case.spec.parent / file_part).resolve() if file_part else case.spec
+            if not document.is_file():
+                continue  # shared parameters (api-version, subscription id) from absent common types
+            parameter = resolve_pointer(document, pointer)
         if parameter.get("in") == "body":
             return str(parameter["name"])
     return None

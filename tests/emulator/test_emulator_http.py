@@ -236,3 +236,23 @@ def test_stop_leaves_no_threads_and_closes_port() -> None:
     with pytest.raises(requests.ConnectionError):
         requests.get(endpoint + "/tenants", verify=False, timeout=5)
     http.session.close()
+
+
+def test_resource_lists_follow_next_link() -> None:
+    with run_emulator(retry_after=0, page_size=2) as emu:
+        http = Http(emu)
+        path = f"/subscriptions/{PLATFORM_SUBSCRIPTION_ID}/providers/Microsoft.Authorization/roleDefinitions"
+        names: list[str] = []
+        url: str | None = emu.endpoint + path + "?api-version=2022-04-01"
+        while url:
+            body = http.session.get(url, timeout=30).json()
+            assert len(body["value"]) <= 2
+            names += [item["properties"]["roleName"] for item in body["value"]]
+            url = body.get("nextLink")
+            assert url is None or url.startswith(emu.endpoint + path + "?")
+        assert {"Owner", "Contributor", "Reader", "User Access Administrator"} <= set(names)
+        assert len(names) == len(set(names))
+        filtered = http.call("GET", path, "2022-04-01", params={"$filter": "type eq 'BuiltInRole'"}).json()
+        assert "%24filter=type%20eq%20%27BuiltInRole%27" in filtered["nextLink"]
+        assert http.session.get(filtered["nextLink"], timeout=30).json()["value"]
+        http.session.close()

@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 from pydantic import ValidationError
 
-from vending.emulator import BucketLimit, EmulatorConfig, ThrottleLimits, default_state, state_from_document
+from vending.emulator import (
+    BucketLimit,
+    EmulatorConfig,
+    ThrottleLimits,
+    default_state,
+    load_state,
+    state_from_document,
+    store,
+)
 from vending.emulator.app import Application
-from vending.emulator.data import EA_SCOPE, MCA_SCOPE, TENANT_ID
+from vending.emulator.data import EA_SCOPE, HUB_NETWORK_ID, MCA_SCOPE, TENANT_ID
+from vending.emulator.statefile import save_state
 from vending.emulator.stats import Stats
 from vending.emulator.throttle import FaultInjector, Throttle, TokenBucket
 
@@ -171,3 +181,39 @@ def test_method_not_allowed_and_bad_json() -> None:
     assert wrong is not None and wrong.status == 405
     bad = app.respond("PUT", "/providers/Microsoft.Subscription/aliases/a?api-version=2021-10-01", auth, b"{nope")
     assert bad is not None and (bad.status, bad.body["error"]["code"]) == (400, "InvalidRequestContent")
+
+
+def test_state_file_resources_and_round_trip(tmp_path: Path) -> None:
+    group = "/subscriptions/00000000-0000-0000-0000-0000000000aa/resourceGroups/rg-x"
+    vnet = f"{group}/providers/Microsoft.Network/virtualNetworks/v"
+    document = {
+        "resources": [
+            {"id": vnet.split("/providers/")[0], "type": "Microsoft.Resources/resourceGroups", "location": "uksouth"},
+            {
+                "id": vnet,
+                "type": "Microsoft.Network/virtualNetworks",
+                "location": "uksouth",
+                "properties": {"addressSpace": {"addressPrefixes": ["10.9.0.0/16"]}},
+            },
+        ]
+    }
+    state = state_from_document(document)
+    loaded = store.get(state, vnet)
+    assert loaded is not None and loaded["properties"]["provisioningState"] == "Succeeded"
+    assert store.get(state, "/subscriptions/00000000-0000-0000-0000-0000000000aa/resourceGroups/NetworkWatcherRG")
+    path = tmp_path / "state.json"
+    save_state(state, path)
+    again = load_state(path)
+    assert again.resources == state.resources
+    assert again.subscriptions.keys() == state.subscriptions.keys()
+    assert {key: sub.billing_scope for key, sub in again.subscriptions.items()} == {
+        key: sub.billing_scope for key, sub in state.subscriptions.items()
+    }
+    assert again.aliases.keys() == state.aliases.keys() and again.groups.keys() == state.groups.keys()
+
+
+def test_default_state_has_the_hub_network() -> None:
+    state = default_state()
+    hub = store.get(state, HUB_NETWORK_ID)
+    assert hub is not None
+    assert (hub["location"], hub["properties"]["addressSpace"]["addressPrefixes"]) == ("westeurope", ["10.0.0.0/16"])

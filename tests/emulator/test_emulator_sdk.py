@@ -143,15 +143,14 @@ def test_alias_delete_keeps_subscription(emu: Emulator) -> None:
 
 def test_cancel_rename_enable(emu: Emulator) -> None:
     client = subscription_client(emu)
-    assert (
-        client.subscription.rename(PLATFORM_SUBSCRIPTION_ID, SubscriptionName(subscription_name="Platform")) is not None
-    )
-    assert client.subscriptions.get(PLATFORM_SUBSCRIPTION_ID).display_name == "Platform"
-    cancelled = client.subscription.cancel(PLATFORM_SUBSCRIPTION_ID)
-    assert cancelled.subscription_id == PLATFORM_SUBSCRIPTION_ID
-    assert client.subscriptions.get(PLATFORM_SUBSCRIPTION_ID).state == "Disabled"
-    assert client.subscription.enable(PLATFORM_SUBSCRIPTION_ID).subscription_id == PLATFORM_SUBSCRIPTION_ID
-    assert client.subscriptions.get(PLATFORM_SUBSCRIPTION_ID).state == "Enabled"
+    sub_id = emu.state.add_subscription("Empty").subscription_id  # the platform subscription holds the hub
+    assert client.subscription.rename(sub_id, SubscriptionName(subscription_name="Renamed")) is not None
+    assert client.subscriptions.get(sub_id).display_name == "Renamed"
+    cancelled = client.subscription.cancel(sub_id)
+    assert cancelled.subscription_id == sub_id
+    assert client.subscriptions.get(sub_id).state == "Disabled"
+    assert client.subscription.enable(sub_id).subscription_id == sub_id
+    assert client.subscriptions.get(sub_id).state == "Enabled"
 
 
 def test_cancel_refused_while_resources_exist(emu: Emulator) -> None:

@@ -5,10 +5,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from vending.emulator.protocol import bad_request
+from vending.emulator.protocol import ArmError, bad_request
 
 FORBIDDEN_NAME_CHARS = re.compile(r"[<>;|\x00-\x1f\x7f]")
 FORBIDDEN_TAG_NAME_CHARS = re.compile(r"[<>%&\\?/\x00-\x1f\x7f]")
+RESOURCE_GROUP_NAME = re.compile(r"^[-\w._()]{1,90}$")
+RESOURCE_NAME = re.compile(r"^[A-Za-z0-9][-\w.]{0,78}[\w]$|^[A-Za-z0-9]$")
+GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 
 
 def display_name(value: Any, parameter: str = "DisplayName") -> str:
@@ -45,3 +48,31 @@ def tags(value: Any) -> dict[str, str]:
         if len(tag_value) > 256:
             raise bad_request("InvalidTagValueLength", f"The value of tag '{name}' exceeds 256 characters.")
     return {str(name): str(tag_value) for name, tag_value in value.items()}
+
+
+def conflict(code: str, message: str) -> ArmError:
+    return ArmError(409, code, message)
+
+
+def resource_group_name(value: str) -> str:
+    """1-90 letters, digits, ``_ - . ( )``, not ending in a period; 400 InvalidResourceGroupName otherwise."""
+    if not RESOURCE_GROUP_NAME.match(value) or value.endswith("."):
+        raise bad_request(
+            "InvalidResourceGroupName",
+            f"The resource group name '{value}' is invalid: use 1 to 90 letters, digits, underscores, "
+            "hyphens, periods and parentheses, not ending in a period.",
+        )
+    return value
+
+
+def resource_name(value: str, kind: str) -> str:
+    """A network resource name: 1-80 characters, starting alphanumeric, ending alphanumeric or underscore."""
+    if not RESOURCE_NAME.match(value):
+        raise bad_request("InvalidResourceName", f"Resource name {value} is invalid for a {kind}.")
+    return value
+
+
+def guid(value: object, code: str, what: str) -> str:
+    if not isinstance(value, str) or not GUID.match(value):
+        raise bad_request(code, f"The {what} '{value}' is not valid: it must be a GUID.")
+    return value

@@ -20,6 +20,50 @@ MCA_SCOPE = "/providers/Microsoft.Billing/billingAccounts/contoso-mca/billingPro
 BILLING_SCOPES: tuple[str, ...] = (EA_SCOPE, MCA_SCOPE)
 PLATFORM_SUBSCRIPTION_ID = "00000000-0000-0000-0000-0000000000aa"
 LEGACY_SUBSCRIPTION_ID = "00000000-0000-0000-0000-0000000000bb"
+HUB_RESOURCE_GROUP = "rg-hub"
+HUB_NETWORK_ID = (
+    f"/subscriptions/{PLATFORM_SUBSCRIPTION_ID}/resourceGroups/{HUB_RESOURCE_GROUP}"
+    "/providers/Microsoft.Network/virtualNetworks/vnet-hub"
+)
+HUB_ADDRESS_SPACE = ("10.0.0.0/16",)
+HUB_LOCATION = "westeurope"
+NETWORK_WATCHER_GROUP = "NetworkWatcherRG"
+# Registered in every subscription from the start, as Azure does (lower case).
+DEFAULT_REGISTERED = frozenset(
+    name.lower()
+    for name in (
+        "Microsoft.Authorization",
+        "Microsoft.ClassicSubscription",
+        "Microsoft.Commerce",
+        "Microsoft.Consumption",
+        "Microsoft.CostManagement",
+        "Microsoft.Features",
+        "Microsoft.MarketplaceOrdering",
+        "Microsoft.ResourceGraph",
+        "Microsoft.ResourceHealth",
+        "Microsoft.Resources",
+        "Microsoft.Security",
+        "Microsoft.SerializedData",
+        "microsoft.insights",
+        "microsoft.support",
+    )
+)
+# Resource types the emulator's provider reads report, with their api-versions.
+PROVIDER_TYPES: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
+    "Microsoft.Authorization": (
+        ("roleAssignments", ("2022-04-01",)),
+        ("roleDefinitions", ("2022-04-01",)),
+    ),
+    "Microsoft.Consumption": (("budgets", ("2021-10-01", "2023-05-01")),),
+    "Microsoft.ManagedIdentity": (("userAssignedIdentities", ("2023-01-31",)), ("operations", ("2023-01-31",))),
+    "Microsoft.Network": (
+        ("virtualNetworks", ("2023-11-01",)),
+        ("virtualNetworks/virtualNetworkPeerings", ("2023-11-01",)),
+        ("networkWatchers", ("2023-11-01",)),
+        ("locations/operations", ("2023-11-01",)),
+    ),
+    "Microsoft.Resources": (("resourceGroups", ("2021-04-01",)), ("tags", ("2022-09-01",))),
+}
 LOCATION_NAMES: tuple[str, ...] = (
     "westeurope",
     "northeurope",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
 from vending.emulator.config import EmulatorConfig
 from vending.emulator.state import EmulatorState
@@ -24,6 +25,7 @@ RESOURCES_VERSIONS = frozenset(
 )
 PROVIDERS_VERSIONS = frozenset(
     {
+        "2019-05-01",
         "2019-10-01",
         "2020-06-01",
         "2021-04-01",
@@ -37,20 +39,40 @@ PROVIDERS_VERSIONS = frozenset(
 )
 SUBSCRIPTION_VERSIONS = frozenset({"2020-09-01", "2021-10-01", "2024-08-01-preview"})
 MANAGEMENT_VERSIONS = frozenset({"2020-05-01", "2021-04-01", "2023-04-01"})
+MSI_VERSIONS = frozenset({"2018-11-30", "2023-01-31", "2024-11-30"})
+AUTHORIZATION_VERSIONS = frozenset(
+    {"2018-01-01-preview", "2020-04-01-preview", "2020-10-01-preview", "2022-04-01", "2022-05-01-preview"}
+)
+CONSUMPTION_VERSIONS = frozenset({"2019-10-01", "2021-10-01", "2023-05-01", "2023-11-01", "2024-08-01"})
+NETWORK_VERSIONS = frozenset(
+    {"2022-07-01", "2022-09-01", "2023-02-01", "2023-04-01", "2023-05-01", "2023-06-01", "2023-09-01", "2023-11-01"}
+    | {"2024-01-01", "2024-03-01", "2024-05-01", "2024-07-01"}
+)
 
 
 class ArmError(Exception):
     """An error answer: HTTP status plus the ARM ``{"error": {"code", "message"}}`` envelope."""
 
-    def __init__(self, status: int, code: str, message: str, headers: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        headers: dict[str, str] | None = None,
+        details: list[JsonObject] | None = None,
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
         self.headers = dict(headers or {})
+        self.details = list(details or [])
 
     def envelope(self) -> JsonObject:
-        return {"error": {"code": self.code, "message": self.message}}
+        error: JsonObject = {"code": self.code, "message": self.message}
+        if self.details:
+            error["details"] = self.details
+        return {"error": error}
 
 
 @dataclass(frozen=True)
@@ -109,13 +131,21 @@ def body_object(request: ApiRequest) -> JsonObject:
 
 
 def page(request: ApiRequest, items: list[Any], page_size: int, path: str) -> JsonObject:
-    """One page of ``items`` starting at ``$skiptoken``, with an absolute ``nextLink`` when more remain."""
+    """One page of ``items`` starting at ``$skiptoken``, with an absolute ``nextLink`` when more remain.
+
+    The link keeps the request's other query parameters (``$filter``, ``$expand``), URL-encoded.
+    """
     token = request.query.get("$skiptoken", "0")
     start = int(token) if token.isdigit() else 0
     end = start + page_size
     result: JsonObject = {"value": items[start:end]}
     if end < len(items):
-        result["nextLink"] = request.link(path, **{"%24skiptoken": str(end)})
+        carried = {
+            quote(name, safe=""): quote(value, safe="")
+            for name, value in request.query.items()
+            if name not in ("api-version", "$skiptoken")
+        }
+        result["nextLink"] = request.link(path, **carried, **{"%24skiptoken": str(end)})
     return result
 
 

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
-from dataclasses import dataclass
-
-from vending.emulator import aliases_api, groups_api, policies_api, subscriptions_api
+from vending.emulator import aliases_api, groups_api, operations_api, policies_api, subscriptions_api
 from vending.emulator.protocol import (
     MANAGEMENT_VERSIONS,
-    PROVIDERS_VERSIONS,
+    MSI_VERSIONS,
     RESOURCES_VERSIONS,
     SUBSCRIPTION_VERSIONS,
     ApiRequest,
@@ -17,36 +13,12 @@ from vending.emulator.protocol import (
     ArmError,
     Context,
 )
+from vending.emulator.resource_routes import RESOURCE_ROUTES
+from vending.emulator.routing import Route
+from vending.emulator.routing import route as _route
 
-Handler = Callable[[Context, ApiRequest], ApiResponse]
-
-SEGMENTS = {
-    "sub": r"(?P<subscription>[^/]+)",
-    "alias": r"(?P<alias>[^/]+)",
-    "group": r"(?P<group>[^/]+)",
-    "ns": r"(?P<namespace>[A-Za-z0-9]+\.[A-Za-z0-9.]+)",
-    "op": r"(?P<operation>[^/]+)",
-    "account": r"(?P<account>[^/]+)",
-}
 MG = "/providers/Microsoft.Management/managementGroups"
 MSUB = "/providers/Microsoft.Subscription"
-
-
-@dataclass(frozen=True)
-class Route:
-    method: str
-    pattern: re.Pattern[str]
-    handler: Handler
-    versions: frozenset[str]
-
-
-def _route(method: str, template: str, handler: Handler, versions: frozenset[str]) -> Route:
-    regex = re.escape(template)
-    for name, group in SEGMENTS.items():
-        regex = regex.replace(re.escape("{" + name + "}"), group)
-    return Route(method, re.compile(f"^{regex}/?$", re.IGNORECASE), handler, versions)
-
-
 SUB = subscriptions_api
 ROUTES: tuple[Route, ...] = (
     _route("GET", "/tenants", SUB.list_tenants, RESOURCES_VERSIONS),
@@ -56,28 +28,8 @@ ROUTES: tuple[Route, ...] = (
     _route("POST", "/subscriptions/{sub}" + MSUB + "/cancel", SUB.cancel_subscription, SUBSCRIPTION_VERSIONS),
     _route("POST", "/subscriptions/{sub}" + MSUB + "/rename", SUB.rename_subscription, SUBSCRIPTION_VERSIONS),
     _route("POST", "/subscriptions/{sub}" + MSUB + "/enable", SUB.enable_subscription, SUBSCRIPTION_VERSIONS),
-    _route(
-        "GET",
-        "/subscriptions/{sub}/providers/Microsoft.Resources/tags/default",
-        SUB.get_tags,
-        PROVIDERS_VERSIONS,
-    ),
-    _route(
-        "PUT",
-        "/subscriptions/{sub}/providers/Microsoft.Resources/tags/default",
-        SUB.put_tags,
-        PROVIDERS_VERSIONS,
-    ),
-    _route(
-        "PATCH",
-        "/subscriptions/{sub}/providers/Microsoft.Resources/tags/default",
-        SUB.patch_tags,
-        PROVIDERS_VERSIONS,
-    ),
-    _route("GET", "/subscriptions/{sub}/providers", SUB.list_providers, PROVIDERS_VERSIONS),
-    _route("GET", "/subscriptions/{sub}/providers/{ns}", SUB.get_provider, PROVIDERS_VERSIONS),
-    _route("POST", "/subscriptions/{sub}/providers/{ns}/register", SUB.register_provider, PROVIDERS_VERSIONS),
     _route("GET", MSUB + "/operations", policies_api.list_operations, SUBSCRIPTION_VERSIONS),
+    _route("GET", "/providers/Microsoft.ManagedIdentity/operations", operations_api.list_msi_operations, MSI_VERSIONS),
     _route("GET", MSUB + "/aliases", aliases_api.list_aliases, SUBSCRIPTION_VERSIONS),
     _route("PUT", MSUB + "/aliases/{alias}", aliases_api.create_alias, SUBSCRIPTION_VERSIONS),
     _route("GET", MSUB + "/aliases/{alias}", aliases_api.get_alias, SUBSCRIPTION_VERSIONS),
@@ -108,6 +60,7 @@ ROUTES: tuple[Route, ...] = (
         groups_api.delete_group_subscription,
         MANAGEMENT_VERSIONS,
     ),
+    *RESOURCE_ROUTES,
 )
 
 

@@ -11,6 +11,7 @@ import threading
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from vending.emulator import data
 
@@ -38,6 +39,7 @@ class Subscription:
     workload: str = "Production"
     providers: dict[str, str] = field(default_factory=dict)
     pending_providers: dict[str, int] = field(default_factory=dict)
+    billing_scope: str | None = None
 
 
 @dataclass
@@ -104,6 +106,8 @@ class EmulatorState:
         self.billing_scopes: set[str] = set()
         self.billing_accounts: dict[str, BillingAccountPolicy] = {}
         self.locations: list[str] = list(data.LOCATION_NAMES)
+        self.resources: dict[str, dict[str, Any]] = {}
+        self.async_operations: dict[str, int] = {}
         self.tenant_policy = TenantPolicy(policy_id=self.new_id())
         self.add_management_group(tenant_id, data.ROOT_GROUP_DISPLAY_NAME, parent=None)
 
@@ -169,6 +173,9 @@ class EmulatorState:
         with self.lock:
             if not alias.operation_id:
                 alias.operation_id = self.new_id()
+            sub = self.subscription(alias.subscription_id)
+            if alias.billing_scope is None and sub is not None:
+                alias.billing_scope = sub.billing_scope
             self.aliases[alias.name.lower()] = alias
             self.operations[alias.operation_id.lower()] = alias.name.lower()
             if alias.provisioning_state == "Succeeded":
@@ -213,23 +220,33 @@ class EmulatorState:
         if self.subscription(alias.subscription_id) is not None:
             return
         group = self.group(alias.management_group_id or self.root_group)
-        self.add_subscription(
+        sub = self.add_subscription(
             alias.display_name,
             alias.subscription_id,
             management_group=group.name if group else self.root_group,
             tags=alias.tags,
             workload=alias.workload,
         )
+        sub.billing_scope = alias.billing_scope
 
 
 def default_state(seed: int | None = None, tenant_id: str = data.TENANT_ID) -> EmulatorState:
     """The default state of CONTRACT.md ("Local ARM emulator default state")."""
+    from vending.emulator import network  # network's documents build on this module
+
     state = EmulatorState(tenant_id, seed)
     for name, display_name in data.MANAGEMENT_GROUPS:
         state.add_management_group(name, display_name)
     for scope in data.BILLING_SCOPES:
         state.accept_billing_scope(scope)
-    state.add_subscription("Platform Management", data.PLATFORM_SUBSCRIPTION_ID, management_group="mg-platform")
+    platform = state.add_subscription(
+        "Platform Management", data.PLATFORM_SUBSCRIPTION_ID, management_group="mg-platform"
+    )
+    platform.billing_scope = data.EA_SCOPE
+    platform.providers["microsoft.network"] = "Registered"
+    hub_group = f"/subscriptions/{data.PLATFORM_SUBSCRIPTION_ID}/resourceGroups/{data.HUB_RESOURCE_GROUP}"
+    network.add_resource_group(state, hub_group, data.HUB_LOCATION)
+    network.add_virtual_network(state, data.HUB_NETWORK_ID, data.HUB_LOCATION, data.HUB_ADDRESS_SPACE)
     state.add_subscription("Legacy App", data.LEGACY_SUBSCRIPTION_ID, state="Disabled")
     state.add_alias(
         Alias(

@@ -17,10 +17,21 @@ A state file is one JSON object; every key is optional::
                    "tags": {}}],
       "locations": ["westeurope", "northeurope"],
       "tenantPolicy": {"blockSubscriptionsLeavingTenant": false, "blockSubscriptionsIntoTenant": false,
-                       "exemptedPrincipals": []}
+                       "exemptedPrincipals": []},
+      "resources": [{"id": "/subscriptions/<guid>/resourceGroups/rg-x", "type": "Microsoft.Resources/resourceGroups",
+                     "location": "westeurope"},
+                    {"id": ".../providers/Microsoft.Network/virtualNetworks/vnet-x",
+                     "type": "Microsoft.Network/virtualNetworks", "location": "westeurope",
+                     "properties": {"addressSpace": {"addressPrefixes": ["10.1.0.0/16"]}}}]
     }
 
-Groups, scopes, accounts, subscriptions and aliases are added to the base (same id replaces);
+``resources`` are ARM resource documents as a GET returns them (resource groups, virtual networks,
+peerings, role assignments, custom role definitions, budgets); a resource group or virtual network
+needs only ``id``, ``type``, ``location`` (and the network its address space), the rest is filled in.
+``state_to_document`` writes a state back in this format (``base: empty``), so ``save_state`` and
+``load_state`` round-trip everything the API wrote.
+
+Groups, scopes, accounts, subscriptions, aliases and resources are added to the base (same id replaces);
 ``tenant``, ``locations`` and ``tenantPolicy`` replace the base's. Groups are added in file order,
 so a parent must come before its children (``parent`` defaults to the root group).
 """
@@ -33,7 +44,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from vending.emulator import data
+from vending.emulator import data, network, resources
 from vending.emulator.state import Alias, BillingAccountPolicy, EmulatorState, TenantPolicy, default_state
 
 SubscriptionState = Literal["Enabled", "Warned", "PastDue", "Disabled", "Deleted"]
@@ -68,7 +79,10 @@ class SubscriptionDoc(_Model):
     tags: dict[str, str] = Field(default_factory=dict)
     resource_count: int = Field(0, alias="resourceCount", ge=0)
     workload: Literal["Production", "DevTest"] = "Production"
-    providers: dict[str, Literal["Registered", "NotRegistered", "Registering"]] = Field(default_factory=dict)
+    providers: dict[str, Literal["Registered", "NotRegistered", "Registering", "Unregistered"]] = Field(
+        default_factory=dict
+    )
+    billing_scope: str | None = Field(None, alias="billingScope")
 
 
 class AliasDoc(_Model):
@@ -90,6 +104,14 @@ class PolicyDoc(_Model):
     policy_id: str | None = Field(None, alias="policyId")
 
 
+class ResourceDoc(BaseModel):
+    """An ARM resource document; fields beyond these are kept as given."""
+
+    model_config = ConfigDict(extra="allow")
+    id: str = Field(pattern="^/")
+    type: str = Field(min_length=1)
+
+
 class StateDoc(_Model):
     base: Literal["default", "empty"] = "default"
     tenant: TenantDoc | None = None
@@ -100,10 +122,20 @@ class StateDoc(_Model):
     aliases: list[AliasDoc] = Field(default_factory=list)
     locations: list[str] | None = None
     tenant_policy: PolicyDoc | None = Field(None, alias="tenantPolicy")
+    resources: list[ResourceDoc] = Field(default_factory=list)
 
 
 class StateFileError(ValueError):
     """The state file is unreadable or does not follow the format."""
+
+
+def save_state(state: EmulatorState, path: Path) -> None:
+    """Write ``state`` to ``path`` in the state-file format (atomically: temporary file, then rename)."""
+    temporary = path.with_name(f".{path.name}.tmp")
+    with state.lock:
+        text = json.dumps(resources.state_to_document(state), indent=2, sort_keys=True)
+    temporary.write_text(text + "\n", encoding="utf-8")
+    temporary.replace(path)
 
 
 def load_state(path: Path, seed: int | None = None) -> EmulatorState:
@@ -139,6 +171,9 @@ def state_from_document(document: Any, seed: int | None = None) -> EmulatorState
         state.locations = list(doc.locations)
     if doc.tenant_policy is not None:
         _set_policy(state, doc.tenant_policy)
+    for resource in doc.resources:
+        resources.add_document(state, resource.model_dump())
+    network.refresh_peerings(state)
     return state
 
 
@@ -153,6 +188,7 @@ def _add_subscription(state: EmulatorState, doc: SubscriptionDoc) -> None:
         workload=doc.workload,
     )
     sub.providers = {namespace.lower(): value for namespace, value in doc.providers.items()}
+    sub.billing_scope = doc.billing_scope
 
 
 def _add_alias(state: EmulatorState, doc: AliasDoc) -> None:

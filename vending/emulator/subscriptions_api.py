@@ -1,12 +1,11 @@
-"""Handlers: tenants, subscriptions, locations, cancel/rename/enable, tags, provider registration."""
+"""Handlers: tenants, subscriptions, locations, cancel/rename/enable."""
 
 from __future__ import annotations
 
-from vending.emulator import checks, views
+from vending.emulator import checks, scopes, views
 from vending.emulator.protocol import (
     ApiRequest,
     ApiResponse,
-    ArmError,
     Context,
     bad_request,
     body_object,
@@ -14,9 +13,8 @@ from vending.emulator.protocol import (
     page,
     subscription_not_found,
 )
+from vending.emulator.resourcegroups_api import user_resource_count
 from vending.emulator.state import Subscription
-
-WRITABLE_STATES = frozenset({"Enabled", "Warned", "PastDue"})
 
 
 def _subscription(ctx: Context, request: ApiRequest) -> Subscription:
@@ -27,14 +25,7 @@ def _subscription(ctx: Context, request: ApiRequest) -> Subscription:
 
 
 def _writable(ctx: Context, request: ApiRequest) -> Subscription:
-    sub = _subscription(ctx, request)
-    if sub.state not in WRITABLE_STATES:
-        raise ArmError(
-            409,
-            "ReadOnlyDisabledSubscription",
-            f"The subscription '{sub.subscription_id}' is disabled and therefore marked as read only.",
-        )
-    return sub
+    return scopes.writable(_subscription(ctx, request))
 
 
 def list_tenants(ctx: Context, request: ApiRequest) -> ApiResponse:
@@ -57,10 +48,11 @@ def list_locations(ctx: Context, request: ApiRequest) -> ApiResponse:
 
 def cancel_subscription(ctx: Context, request: ApiRequest) -> ApiResponse:
     sub = _subscription(ctx, request)
-    if sub.resource_count > 0:
+    count = sub.resource_count + user_resource_count(ctx.state, sub.subscription_id)
+    if count > 0:
         raise bad_request(
             "ResourcesExistingOnSubscription",
-            f"Subscription '{sub.subscription_id}' has {sub.resource_count} resources. "
+            f"Subscription '{sub.subscription_id}' has {count} resources. "
             "Delete all resources before cancelling the subscription.",
         )
     sub.state = "Disabled"
@@ -80,61 +72,3 @@ def enable_subscription(ctx: Context, request: ApiRequest) -> ApiResponse:
         raise bad_request("SubscriptionNotEnabled", f"The subscription '{sub.subscription_id}' is deleted.")
     sub.state = "Enabled"
     return ok({"subscriptionId": sub.subscription_id})
-
-
-def get_tags(ctx: Context, request: ApiRequest) -> ApiResponse:
-    return ok(views.tags_json(_subscription(ctx, request)))
-
-
-def put_tags(ctx: Context, request: ApiRequest) -> ApiResponse:
-    properties = body_object(request).get("properties") or {}
-    new_tags = checks.tags(properties.get("tags") if isinstance(properties, dict) else None)
-    sub = _writable(ctx, request)
-    sub.tags = new_tags
-    return ok(views.tags_json(sub))
-
-
-def patch_tags(ctx: Context, request: ApiRequest) -> ApiResponse:
-    body = body_object(request)
-    properties = body.get("properties") or {}
-    given = checks.tags(properties.get("tags") if isinstance(properties, dict) else None)
-    operation = str(body.get("operation", "")).lower()
-    if operation not in ("merge", "replace", "delete"):
-        raise bad_request("InvalidTagOperation", "The operation must be one of Merge, Replace or Delete.")
-    sub = _writable(ctx, request)
-    if operation == "replace":
-        sub.tags = given
-    elif operation == "merge":
-        sub.tags = {**sub.tags, **given}
-    else:
-        sub.tags = {
-            name: value for name, value in sub.tags.items() if not (name in given and given[name] in ("", value))
-        }
-    return ok(views.tags_json(sub))
-
-
-def get_provider(ctx: Context, request: ApiRequest) -> ApiResponse:
-    sub = _subscription(ctx, request)
-    namespace = request.params["namespace"]
-    key = namespace.lower()
-    if sub.providers.get(key) == "Registering":
-        left = sub.pending_providers.pop(key, 0)
-        if left > 0:
-            sub.pending_providers[key] = left - 1
-        else:
-            sub.providers[key] = "Registered"
-    return ok(views.provider_json(sub, namespace))
-
-
-def list_providers(ctx: Context, request: ApiRequest) -> ApiResponse:
-    sub = _subscription(ctx, request)
-    return ok({"value": [views.provider_json(sub, namespace) for namespace in sorted(sub.providers)]})
-
-
-def register_provider(ctx: Context, request: ApiRequest) -> ApiResponse:
-    sub = _writable(ctx, request)
-    key = request.params["namespace"].lower()
-    if sub.providers.get(key) != "Registered":
-        sub.providers[key] = "Registering"
-        sub.pending_providers[key] = ctx.config.polls
-    return ok(views.provider_json(sub, request.params["namespace"]))

@@ -167,22 +167,3 @@ def tenant_policy_json(policy: TenantPolicy) -> JsonObject:
             "exemptedPrincipals": list(policy.exempted_principals),
         },
     }
-
-
-def tags_json(sub: Subscription) -> JsonObject:
-    return {
-        "id": f"/subscriptions/{sub.subscription_id}/providers/Microsoft.Resources/tags/default",
-        "name": "default",
-        "type": "Microsoft.Resources/tags",
-        "properties": {"tags": dict(sub.tags)},
-    }
-
-
-def provider_json(sub: Subscription, namespace: str) -> JsonObject:
-    return {
-        "id": f"/subscriptions/{sub.subscription_id}/providers/{namespace}",
-        "namespace": namespace,
-        "registrationState": sub.providers.get(namespace.lower(), "NotRegistered"),
-        "registrationPolicy": "RegistrationRequired",
-        "resourceTypes": [],
-    }
