@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import shutil
 import subprocess
 import tempfile
@@ -18,11 +17,8 @@ from vending.render.hcl import HclLiteralError
 from vending.render.hcltree import contains_expression, parse_hcl
 from vending.render.inputs import MODULE_OUTPUTS
 from vending.render.subscription import FLUX_FILE, REQUEST_FILE, TERRAFORM_FILE, RenderedSubscription
+from vending.request.fields import DNS_LABEL_RE, DURATION_RE
 from vending.request.yamlio import load_plain_yaml
-
-DNS1123 = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
-DURATION = re.compile(r"^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$")
-
 
 EXPECTED_BLOCKS = [("terraform", ()), ("provider", ("azapi",)), ("module", ("subscription",))] + [
     ("output", (name,)) for name in MODULE_OUTPUTS
@@ -87,11 +83,11 @@ def _yaml_problems(
 def _flux_field_problems(flux: dict[str, Any]) -> list[tuple[str, str]]:
     problems: list[tuple[str, str]] = []
     name = flux["metadata"]["name"]
-    if len(name) > 63 or not DNS1123.fullmatch(name):
+    if not DNS_LABEL_RE.fullmatch(name):
         problems.append(("metadata.name", f"{name!r} is not a DNS-1123 label of at most 63 characters"))
     for key in ("interval", "retryInterval", "maxRetryInterval"):
         value = flux["spec"].get(key)
-        if value is not None and not DURATION.fullmatch(str(value)):
+        if value is not None and not DURATION_RE.fullmatch(str(value)):
             problems.append((f"spec.{key}", f"{value!r} is not a Go duration"))
     return problems
 

@@ -12,12 +12,12 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from vending.errors import Finding, InputError
+from vending.request.fields import RULE_ERROR
 from vending.request.model import Request
 from vending.request.yamlio import YamlDocument, YamlLoadError, load_yaml_mapping, parse_yaml_mapping, read_text_bounded
 from vending.trunk.config import CONFIG_FILE, TrunkConfig
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
-_FIELD_PREFIX = re.compile(r"^([A-Za-z][A-Za-z0-9]*(?:\.[A-Za-z][A-Za-z0-9-]*|\[\d+\])*): (.*)$", re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -86,15 +86,9 @@ def _error_message(model: type[BaseModel], error: Any) -> tuple[str, str]:
         return format_loc(loc), f"unknown key {key!r}{hint}"
     if kind == "missing":
         return format_loc(loc), "is required"
+    if kind == RULE_ERROR:
+        return format_loc([*loc, *error["ctx"]["path"]]), error["ctx"]["message"]
     message = message.removeprefix("Value error, ")
-    if kind in ("value_error", "assertion_error") and not loc:
-        match = _FIELD_PREFIX.match(message)
-        if match:
-            return match.group(1), match.group(2)
-    if kind == "value_error" and loc:
-        match = _FIELD_PREFIX.match(message)
-        if match and match.group(1) in ("addressSpace", "thresholds"):
-            return format_loc([*loc, match.group(1)]), match.group(2)
     if "input" in error and kind.endswith("_type"):
         message = f"{message}, got {type(error['input']).__name__} {str(error['input'])[:40]!r}"
     return format_loc(loc), message
