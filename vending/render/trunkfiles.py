@@ -77,7 +77,13 @@ def cluster_files(config: TrunkConfig, interface_version: str) -> dict[str, str]
             flux.trunk_source, flux.namespace, flux.trunk_url, flux.source_interval, None, "main", flux.trunk_secret
         ),
         f"{base}/sources.yaml": flux_kustomization(
-            sources_name, flux.namespace, flux.trunk_source, f"{base}/sources", flux.interval, True, "Orphan"
+            sources_name,
+            flux.namespace,
+            flux.trunk_source,
+            f"{base}/sources",
+            flux.interval,
+            prune=True,
+            deletion_policy="Orphan",
         ),
         f"{base}/sources/module-source.yaml": git_repository(
             flux.module_source,
@@ -95,9 +101,9 @@ def cluster_files(config: TrunkConfig, interface_version: str) -> dict[str, str]
             flux.trunk_source,
             env.path,
             flux.interval,
-            True,
-            DELETION_POLICIES[env.deletion],
-            [sources_name],
+            prune=True,
+            deletion_policy=DELETION_POLICIES[env.deletion],
+            depends_on=[sources_name],
         )
     files = {path: dump_yaml(obj, header) for path, obj in objects.items()}
     top = [path.rsplit("/", 1)[1] for path in objects if path.count("/") == 2]
