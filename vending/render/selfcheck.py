@@ -9,12 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from lark.exceptions import LarkError
 
 from vending.errors import Finding, RenderBugError
 from vending.render.fluxschema import flux_schema_problems
 from vending.render.hcl import HclLiteralError
-from vending.render.hcltree import contains_expression, parse_hcl
 from vending.render.inputs import MODULE_OUTPUTS
 from vending.render.subscription import FLUX_FILE, REQUEST_FILE, TERRAFORM_FILE, RenderedSubscription
 from vending.request.fields import DNS_LABEL_RE, DURATION_RE
@@ -28,6 +26,8 @@ EXPECTED_BLOCKS = [("terraform", ()), ("provider", ("azapi",)), ("module", ("sub
 def module_arguments(tf_text: str) -> dict[str, Any]:
     """The arguments of ``module "subscription"`` in a rendered root configuration, as plain data. Raises
     ``HclLiteralError`` unless the file holds exactly the expected blocks and every argument is a literal."""
+    from vending.render.hcltree import contains_expression, parse_hcl  # lark and python-hcl2: only when read back
+
     root = parse_hcl(tf_text)
     found = [(block.type, block.labels) for block in root.blocks]
     if root.body or found != EXPECTED_BLOCKS:
@@ -47,6 +47,8 @@ def check_rendered(rendered: RenderedSubscription, normalized_request: dict[str,
 
 
 def _problems(rendered: RenderedSubscription, normalized_request: dict[str, Any]) -> list[tuple[str, str]]:
+    from lark.exceptions import LarkError
+
     problems: list[tuple[str, str]] = []
     files = {path.rsplit("/", 1)[1]: text for path, text in rendered.files.items()}
     try:
