@@ -23,8 +23,8 @@ import yaml
 
 from vending.render.subscription import render_subscription
 from vending.render.trunkfiles import environment_files
-from vending.request.load import load_config
 from vending.request.model import Request
+from vending.trunk.config import load_config
 from vending.trunk.state import Entry, EnvironmentIndex
 from vending.version import INTERFACE_VERSION
 

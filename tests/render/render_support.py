@@ -14,9 +14,8 @@ import yaml
 
 from vending.cli.main import main
 from vending.render.trunkfiles import derived_files
-from vending.request.load import load_config_text
 from vending.request.yamlio import dump_yaml
-from vending.trunk.config import CONFIG_FILE, TrunkConfig, default_config
+from vending.trunk.config import CONFIG_FILE, TrunkConfig, default_config, load_config_text
 from vending.trunk.state import EnvironmentIndex
 from vending.version import INTERFACE_VERSION
 

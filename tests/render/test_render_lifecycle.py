@@ -30,10 +30,9 @@ from vending.render.selfcheck import module_arguments
 from vending.render.subscription import render_subscription
 from vending.render.trunkfiles import derived_files
 from vending.render_requests import render_requests
-from vending.request.load import load_config
 from vending.request.model import Request
 from vending.request.yamlio import dump_yaml
-from vending.trunk.config import CONFIG_FILE
+from vending.trunk.config import CONFIG_FILE, load_config
 from vending.trunk.state import read_state
 from vending.version import INTERFACE_VERSION
 

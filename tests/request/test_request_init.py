@@ -11,7 +11,7 @@ import yaml
 from request_support import Cli, Sandbox, commit_all, git, request_data, tree_files
 
 from vending.codeowners import lint_codeowners, owners_of, parse_codeowners
-from vending.request.load import load_config
+from vending.trunk.config import load_config
 from vending.version import INTERFACE_VERSION
 
 TRUNK_FILES = {

@@ -88,7 +88,7 @@ def _check_one(
     source: str, request: Request, snapshot: Snapshot, caller: str | None, in_trunk: frozenset[str]
 ) -> RequestResult:
     verdict = _Verdict(source, request)
-    check_alias(verdict, snapshot, request.name in in_trunk)
+    check_alias(verdict, snapshot, in_trunk=request.name in in_trunk)
     check_display_name(verdict, snapshot)
     check_management_group(verdict, snapshot)
     check_location(verdict, snapshot)
@@ -98,7 +98,7 @@ def _check_one(
     return verdict.result()
 
 
-def check_alias(verdict: _Verdict, snapshot: Snapshot, in_trunk: bool) -> None:
+def check_alias(verdict: _Verdict, snapshot: Snapshot, *, in_trunk: bool) -> None:
     request = verdict.request
     alias = snapshot.aliases.get(request.name)
     if isinstance(alias, AzureReadError):
@@ -107,7 +107,7 @@ def check_alias(verdict: _Verdict, snapshot: Snapshot, in_trunk: bool) -> None:
     if alias is None:
         verdict.bound_subscription = request.subscription_id
         return
-    if _is_ours(request, alias, in_trunk):
+    if _is_ours(request, alias, in_trunk=in_trunk):
         verdict.bound_subscription = alias.subscription_id
         verdict.already_vended = True
         verdict.notes.append(
@@ -123,7 +123,7 @@ def check_alias(verdict: _Verdict, snapshot: Snapshot, in_trunk: bool) -> None:
     )
 
 
-def _is_ours(request: Request, alias: AliasInfo, in_trunk: bool) -> bool:
+def _is_ours(request: Request, alias: AliasInfo, *, in_trunk: bool) -> bool:
     if request.subscription_id is not None:
         return (alias.subscription_id or "").lower() == request.subscription_id.lower()
     same_scope = (alias.billing_scope or "").lower() == (request.billing_scope or "").lower()

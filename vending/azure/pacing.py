@@ -95,7 +95,7 @@ class TrafficStats:
         self._paced = 0.0
         self._by_status: Counter[int] = Counter()
 
-    def sent(self, paced: float, retry: bool) -> None:
+    def sent(self, paced: float, *, retry: bool) -> None:
         with self._lock:
             self._requests += 1
             self._retries += int(retry)

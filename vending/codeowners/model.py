@@ -48,7 +48,7 @@ class Matcher:
     matching a name with a space. Owners always come from our own parse.
     """
 
-    def __init__(self, rules: tuple[Rule, ...], enabled: bool = True) -> None:
+    def __init__(self, rules: tuple[Rule, ...], *, enabled: bool = True) -> None:
         usable = [rule for rule in rules if rule.valid] if enabled else []
         self._compiled = [(path_to_regex(rule.pattern), rule) for rule in reversed(usable)]
 

@@ -125,6 +125,7 @@ def flux_kustomization(
     source: str,
     path: str,
     interval: str,
+    *,
     prune: bool,
     deletion_policy: str | None = None,
     depends_on: list[str] | None = None,

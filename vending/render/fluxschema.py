@@ -5,15 +5,18 @@ from __future__ import annotations
 import json
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jsonschema import Draft202012Validator
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
 
 _DEFINITIONS = {"Terraform": "terraform", "GitRepository": "gitRepository", "Kustomization": "fluxKustomization"}
 
 
 @cache
 def _validator(kind: str) -> Draft202012Validator:
+    from jsonschema import Draft202012Validator
+
     text = resources.files("vending").joinpath("schemas/flux-objects.json").read_text(encoding="utf-8")
     schema = json.loads(text)
     schema.pop("oneOf")

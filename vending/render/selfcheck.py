@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import shutil
 import subprocess
 import tempfile
@@ -10,19 +9,14 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from lark.exceptions import LarkError
 
 from vending.errors import Finding, RenderBugError
 from vending.render.fluxschema import flux_schema_problems
 from vending.render.hcl import HclLiteralError
-from vending.render.hcltree import contains_expression, parse_hcl
 from vending.render.inputs import MODULE_OUTPUTS
 from vending.render.subscription import FLUX_FILE, REQUEST_FILE, TERRAFORM_FILE, RenderedSubscription
+from vending.request.fields import DNS_LABEL_RE, DURATION_RE
 from vending.request.yamlio import load_plain_yaml
-
-DNS1123 = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
-DURATION = re.compile(r"^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$")
-
 
 EXPECTED_BLOCKS = [("terraform", ()), ("provider", ("azapi",)), ("module", ("subscription",))] + [
     ("output", (name,)) for name in MODULE_OUTPUTS
@@ -32,6 +26,8 @@ EXPECTED_BLOCKS = [("terraform", ()), ("provider", ("azapi",)), ("module", ("sub
 def module_arguments(tf_text: str) -> dict[str, Any]:
     """The arguments of ``module "subscription"`` in a rendered root configuration, as plain data. Raises
     ``HclLiteralError`` unless the file holds exactly the expected blocks and every argument is a literal."""
+    from vending.render.hcltree import contains_expression, parse_hcl  # lark and python-hcl2: only when read back
+
     root = parse_hcl(tf_text)
     found = [(block.type, block.labels) for block in root.blocks]
     if root.body or found != EXPECTED_BLOCKS:
@@ -51,6 +47,8 @@ def check_rendered(rendered: RenderedSubscription, normalized_request: dict[str,
 
 
 def _problems(rendered: RenderedSubscription, normalized_request: dict[str, Any]) -> list[tuple[str, str]]:
+    from lark.exceptions import LarkError
+
     problems: list[tuple[str, str]] = []
     files = {path.rsplit("/", 1)[1]: text for path, text in rendered.files.items()}
     try:
@@ -87,11 +85,11 @@ def _yaml_problems(
 def _flux_field_problems(flux: dict[str, Any]) -> list[tuple[str, str]]:
     problems: list[tuple[str, str]] = []
     name = flux["metadata"]["name"]
-    if len(name) > 63 or not DNS1123.fullmatch(name):
+    if not DNS_LABEL_RE.fullmatch(name):
         problems.append(("metadata.name", f"{name!r} is not a DNS-1123 label of at most 63 characters"))
     for key in ("interval", "retryInterval", "maxRetryInterval"):
         value = flux["spec"].get(key)
-        if value is not None and not DURATION.fullmatch(str(value)):
+        if value is not None and not DURATION_RE.fullmatch(str(value)):
             problems.append((f"spec.{key}", f"{value!r} is not a Go duration"))
     return problems
 

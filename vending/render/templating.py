@@ -1,15 +1,16 @@
-"""The one Jinja environment: sandboxed, strict, and every filter registered here."""
+"""The one Jinja environment: sandboxed, strict, and every filter registered here. Jinja is imported when the
+environment is first built, not when this module is."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import cache
-from typing import Any
-
-from jinja2 import PackageLoader, StrictUndefined
-from jinja2.sandbox import ImmutableSandboxedEnvironment
+from typing import TYPE_CHECKING, Any
 
 from vending.render.hcl import hcl_attributes, hcl_key, hcl_value
+
+if TYPE_CHECKING:
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 
 def _attributes(mapping: Mapping[str, Any], indent: int) -> str:
@@ -18,6 +19,9 @@ def _attributes(mapping: Mapping[str, Any], indent: int) -> str:
 
 @cache
 def environment() -> ImmutableSandboxedEnvironment:
+    from jinja2 import PackageLoader, StrictUndefined
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
     env = ImmutableSandboxedEnvironment(
         loader=PackageLoader("vending", "templates"),
         undefined=StrictUndefined,

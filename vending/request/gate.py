@@ -1,4 +1,8 @@
-"""The interface gate: which request interface versions this release accepts (caret rule)."""
+"""The interface-version gate: whether this release accepts a request written for a given interface version.
+
+A request names the interface it was written for (``interfaceVersion``); it is accepted when that version is
+caret-compatible with the interface this release implements (see docs/pipelines.md).
+"""
 
 from __future__ import annotations
 

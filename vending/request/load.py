@@ -11,13 +11,12 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from vending.errors import Finding, InputError
+from vending.errors import Finding
+from vending.request.fields import RULE_ERROR
 from vending.request.model import Request
-from vending.request.yamlio import YamlDocument, YamlLoadError, load_yaml_mapping, parse_yaml_mapping, read_text_bounded
-from vending.trunk.config import CONFIG_FILE, TrunkConfig
+from vending.request.yamlio import YamlDocument, YamlLoadError, load_yaml_mapping
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
-_FIELD_PREFIX = re.compile(r"^([A-Za-z][A-Za-z0-9]*(?:\.[A-Za-z][A-Za-z0-9-]*|\[\d+\])*): (.*)$", re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -86,15 +85,9 @@ def _error_message(model: type[BaseModel], error: Any) -> tuple[str, str]:
         return format_loc(loc), f"unknown key {key!r}{hint}"
     if kind == "missing":
         return format_loc(loc), "is required"
+    if kind == RULE_ERROR:
+        return format_loc([*loc, *error["ctx"]["path"]]), error["ctx"]["message"]
     message = message.removeprefix("Value error, ")
-    if kind in ("value_error", "assertion_error") and not loc:
-        match = _FIELD_PREFIX.match(message)
-        if match:
-            return match.group(1), match.group(2)
-    if kind == "value_error" and loc:
-        match = _FIELD_PREFIX.match(message)
-        if match and match.group(1) in ("addressSpace", "thresholds"):
-            return format_loc([*loc, match.group(1)]), match.group(2)
     if "input" in error and kind.endswith("_type"):
         message = f"{message}, got {type(error['input']).__name__} {str(error['input'])[:40]!r}"
     return format_loc(loc), message
@@ -137,29 +130,3 @@ def _file_name_warnings(path: Path, document: YamlDocument) -> tuple[Finding, ..
             document.line_of(("name",)),
         ),
     )
-
-
-def load_config_text(text: str, source: str = CONFIG_FILE) -> TrunkConfig:
-    """Validate the text of a ``vending.yaml``; every problem is a finding."""
-    try:
-        document = parse_yaml_mapping(text, source)
-    except YamlLoadError as exc:
-        raise InputError(f"{source} is not valid", [exc.finding]) from exc
-    config, findings = validate_model(TrunkConfig, document)
-    if config is None:
-        raise InputError(f"{source} is not valid", findings)
-    return config
-
-
-def load_config(trunk_dir: Path) -> TrunkConfig:
-    """Load the trunk's ``vending.yaml``."""
-    path = trunk_dir / CONFIG_FILE
-    if not path.is_file():
-        raise InputError(
-            f"{CONFIG_FILE} not found", [Finding(CONFIG_FILE, "", "not found: is this a trunk made by 'vending init'?")]
-        )
-    try:
-        text = read_text_bounded(path, CONFIG_FILE)
-    except YamlLoadError as exc:
-        raise InputError(f"{CONFIG_FILE} is not valid", [exc.finding]) from exc
-    return load_config_text(text)

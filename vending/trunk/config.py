@@ -6,10 +6,11 @@ import re
 from pathlib import Path, PurePosixPath
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, Field, model_validator
 
 from vending.errors import Finding, InputError
-from vending.request.model import LOCATION_RE, MANAGEMENT_GROUP_RE
+from vending.request.fields import LOCATION_RE, MANAGEMENT_GROUP_RE, DnsLabel, Duration, StrictModel, rule_error
+from vending.request.load import validate_model
 from vending.request.yamlio import YamlLoadError, parse_yaml_mapping, read_text_bounded
 from vending.trunk.layout import CONFIG_FILE as CONFIG_FILE
 from vending.trunk.layout import RESERVED_TOP_LEVEL
@@ -19,8 +20,6 @@ OWNER_RE = re.compile(
     r"|[A-Za-z0-9.!#$%&'*+=?^_`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)$"
 )
 ENV_KEY_RE = re.compile(r"^[a-z][a-z0-9-]{0,30}[a-z0-9]$|^[a-z]$")
-DNS_LABEL_RE = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
-DURATION_RE = re.compile(r"^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$")
 REF_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,127}$")
 
 
@@ -41,18 +40,6 @@ def _check_repo_path(value: str) -> str:
     return value
 
 
-def _check_duration(value: str) -> str:
-    if not DURATION_RE.fullmatch(value):
-        raise ValueError(f"must be a Go duration such as 10m or 1h30m (got {value!r})")
-    return value
-
-
-def _check_dns_label(value: str) -> str:
-    if not DNS_LABEL_RE.fullmatch(value):
-        raise ValueError(f"must be a DNS-1123 label: lowercase letters, digits, '-', at most 63 (got {value!r})")
-    return value
-
-
 def _check_ref(value: str) -> str:
     if not REF_RE.fullmatch(value) or ".." in value:
         raise ValueError(f"must be a git tag such as v0.1.0 (got {value!r})")
@@ -61,18 +48,12 @@ def _check_ref(value: str) -> str:
 
 Owner = Annotated[str, AfterValidator(_check_owner)]
 RepoPath = Annotated[str, AfterValidator(_check_repo_path)]
-Duration = Annotated[str, AfterValidator(_check_duration)]
-DnsLabel = Annotated[str, AfterValidator(_check_dns_label)]
 GitRef = Annotated[str, AfterValidator(_check_ref)]
 ManagementGroupId = Annotated[str, Field(pattern=MANAGEMENT_GROUP_RE.pattern)]
 LocationName = Annotated[str, Field(pattern=LOCATION_RE.pattern)]
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, populate_by_name=True)
-
-
-class Environment(_Model):
+class Environment(StrictModel):
     """One environment: where its subscriptions live, who owns them, and its policy."""
 
     path: RepoPath
@@ -88,7 +69,7 @@ class Environment(_Model):
     hub_network_id: str | None = Field(default=None, alias="hubNetworkId")
 
 
-class ModuleSource(_Model):
+class ModuleSource(StrictModel):
     """The Terraform module every subscription uses, pinned to a release tag."""
 
     url: str = Field(min_length=1, pattern=r"^(https://|ssh://|git@)[^\s\"'\\]+$")
@@ -96,7 +77,7 @@ class ModuleSource(_Model):
     path: RepoPath = "modules/subscription"
 
 
-class Flux(_Model):
+class Flux(StrictModel):
     """Names and settings of the Flux objects in the trunk."""
 
     namespace: DnsLabel = "flux-system"
@@ -118,14 +99,14 @@ class Flux(_Model):
     workload_identity: bool = Field(default=True, alias="workloadIdentity")
 
 
-class AzurermBackend(_Model):
+class AzurermBackend(StrictModel):
     resource_group: str = Field(alias="resourceGroup", pattern=r"^[-\w._()]{1,90}$")
     storage_account: str = Field(alias="storageAccount", pattern=r"^[a-z0-9]{3,24}$")
     container: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$")
     key_prefix: str = Field(default="subscriptions", alias="keyPrefix", pattern=r"^[A-Za-z0-9._/-]{1,200}$")
 
 
-class State(_Model):
+class State(StrictModel):
     """Where each subscription's Terraform state lives: one state per subscription either way."""
 
     backend: Literal["kubernetes", "azurerm"] = "kubernetes"
@@ -138,7 +119,7 @@ class State(_Model):
         return self
 
 
-class TrunkConfig(_Model):
+class TrunkConfig(StrictModel):
     """The whole of ``vending.yaml``."""
 
     organization: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9-]{0,38}$")
@@ -152,15 +133,17 @@ class TrunkConfig(_Model):
     def _paths_distinct(self) -> TrunkConfig:
         for key in self.environments:
             if not ENV_KEY_RE.fullmatch(key):
-                raise ValueError(f"environments: key {key!r} must be lowercase letters, digits and '-'")
+                raise rule_error(("environments",), f"key {key!r} must be lowercase letters, digits and '-'")
         items = sorted((env.path, key) for key, env in self.environments.items())
         for index, (path_a, key_a) in enumerate(items):
             for path_b, key_b in items[index + 1 :]:
                 if path_b == path_a or path_b.startswith(path_a + "/") or path_a.startswith(path_b + "/"):
-                    raise ValueError(f"environments: paths of {key_a!r} and {key_b!r} overlap ({path_a}, {path_b})")
+                    raise rule_error(
+                        ("environments",), f"paths of {key_a!r} and {key_b!r} overlap ({path_a}, {path_b})"
+                    )
         for key, env in self.environments.items():
             if env.path.split("/")[0] in RESERVED_TOP_LEVEL:
-                raise ValueError(f"environments.{key}.path: {env.path!r} is reserved for the trunk's own files")
+                raise rule_error(("environments", key, "path"), f"{env.path!r} is reserved for the trunk's own files")
         return self
 
 
@@ -199,7 +182,6 @@ def default_config(org: str) -> dict[str, object]:
 
 def load_config_text(text: str, source: str = CONFIG_FILE) -> TrunkConfig:
     """Validate the text of a ``vending.yaml``; every problem is a finding."""
-    from vending.request.load import validate_model  # not at the top: vending.request.load imports this module
 
     try:
         document = parse_yaml_mapping(text, source)
