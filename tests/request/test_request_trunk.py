@@ -23,8 +23,6 @@ from request_support import (
     seed_index,
 )
 
-import vending.cli.validate as validate_module
-
 
 def validate(sandbox: Sandbox, *paths: Path, trunk: str | Path | None = None) -> Result:
     return sandbox.cli("validate", *paths, "--trunk", trunk if trunk is not None else sandbox.trunk)
@@ -309,7 +307,7 @@ def test_trunk_by_url_internal_error_cleans_up(sandbox: Sandbox, remote: Path, m
     def broken(*_: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(validate_module, "read_state", broken)
+    monkeypatch.setattr("vending.trunk.state.read_state", broken)
     result = validate(sandbox, sandbox.write(request_data()), trunk=remote)
     assert result.code == 1
     assert "internal error: RuntimeError: boom" in result.stderr

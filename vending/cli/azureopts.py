@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from vending.errors import Finding
-from vending.request.model import Request
+if TYPE_CHECKING:
+    from vending.errors import Finding
+    from vending.request.model import Request
 
 F = TypeVar("F", bound=Callable[..., Any])
-AzureRunner = Callable[[Sequence[tuple[str, Request]], Collection[str]], dict[str, list[Finding]]]
+AzureRunner = Callable[[Sequence[tuple[str, "Request"]], Collection[str]], dict[str, list["Finding"]]]
 """Checks ``(source, request)`` pairs; the names already in the trunk may differ from Azure in display name."""
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import os
 import signal
 import threading
 from pathlib import Path
@@ -14,6 +14,8 @@ from vending.emulator.config import EmulatorConfig
 from vending.emulator.server import Emulator, write_info_file
 from vending.emulator.state import EmulatorState, default_state
 from vending.emulator.statefile import StateFileError, load_state
+from vending.reporting.guard import guard_json
+from vending.reporting.host import detect_host
 
 
 def _load(state_file: Path | None, seed: int | None) -> EmulatorState:
@@ -101,7 +103,7 @@ def emulator(
     try:
         if info_file is not None:
             write_info_file(info_file, running.info())
-        click.echo(json.dumps(running.info()))
+        click.echo(guard_json(running.info(), detect_host(os.environ), indent=None))
         click.echo(f"emulator listening on {running.endpoint}; stop with Ctrl-C or SIGTERM", err=True)
         _wait_for_signal()
     finally:
