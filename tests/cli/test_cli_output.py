@@ -244,7 +244,7 @@ def test_usage_error_text_stays_click_s() -> None:
     assert "Error: No such option '--bogus'." in result.stderr
 
 
-def _boom(*_: object) -> None:
+def _boom(*_: object, **__: object) -> None:
     raise RuntimeError("boom")
 
 
@@ -254,6 +254,14 @@ def test_internal_error(monkeypatch: pytest.MonkeyPatch) -> None:
     document = assert_matches(result, "error", 1)
     assert document["error"] == "internal error: RuntimeError: boom"
     assert "rerun with --debug" in result.stderr
+
+
+def test_failure_after_the_document_keeps_one_document(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("vending.reporting.emit.emit_host_report", _boom)
+    result = run("validate", EXAMPLES / "app-dev.yaml", "--output", "json")
+    assert result.code == 1
+    Draft202012Validator(output_schema("validate")).validate(result.document())
+    assert "internal error: RuntimeError: boom" in result.stderr
 
 
 @pytest.mark.parametrize(("variable", "value"), [("GITHUB_ACTIONS", "true"), ("TF_BUILD", "True")])

@@ -14,7 +14,7 @@ import os
 import sys
 import traceback
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 import click
 
@@ -114,7 +114,7 @@ class Printer:
         self._traceback()
         code = int(error.exit_code)
         if self.json:
-            self.document(_error_document(error.message, code, error.findings))
+            self._error_document(error.message, code, error.findings)
         elif error.findings:
             self.findings(error.findings)
         else:
@@ -126,7 +126,7 @@ class Printer:
         """A command line click refused: click's usage text, or the error document; exit 2."""
         code = int(ExitCode.INVALID)
         if self.json:
-            self.document(_error_document(error.format_message(), code, ()))
+            self._error_document(error.format_message(), code, ())
         else:
             shown = io.StringIO()
             error.show(file=shown)
@@ -136,7 +136,7 @@ class Printer:
     def aborted(self) -> int:
         code = int(ExitCode.INVALID)
         if self.json:
-            self.document(_error_document("aborted", code, ()))
+            self._error_document("aborted", code, ())
         else:
             self.err("aborted")
         return code
@@ -146,10 +146,17 @@ class Printer:
         self._traceback()
         code = int(ExitCode.BUG)
         message = f"internal error: {type(error).__name__}: {error}"
-        if self.json:
-            self.document(_error_document(message, code, ()))
+        if self.json and not self._documents:
+            self._error_document(message, code, ())
         self.err(f"{message} (rerun with --debug for details)")
         return code
+
+    def _error_document(self, message: str, code: int, findings: Iterable[Finding]) -> None:
+        """The error document, unless the command already printed its own (then the message goes to stderr)."""
+        if self._documents:
+            self.err(f"error: {message}")
+            return
+        self.document({"error": message, "exitCode": code, "findings": [finding.as_dict() for finding in findings]})
 
     def _traceback(self) -> None:
         if self.debug:
@@ -159,10 +166,6 @@ class Printer:
         from vending.reporting.guard import guard_text
 
         return guard_text(text, self.host)
-
-
-def _error_document(message: str, code: int, findings: Iterable[Finding]) -> dict[str, Any]:
-    return {"error": message, "exitCode": code, "findings": [finding.as_dict() for finding in findings]}
 
 
 def current_printer() -> Printer:
