@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from importlib import metadata
 from pathlib import Path
 
 
@@ -10,6 +9,8 @@ def _read_version() -> str:
     source_file = Path(__file__).resolve().parent.parent / "VERSION"
     if source_file.is_file():
         return source_file.read_text(encoding="utf-8").strip()
+    from importlib import metadata  # an installed wheel only: importing it costs start-up time
+
     return metadata.version("vending")
 
 

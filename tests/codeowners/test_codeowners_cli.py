@@ -1,32 +1,34 @@
-"""``vending codeowners lint`` and ``which`` through click, against real files and git trunks."""
+"""``vending codeowners lint`` and ``which`` through the CLI's entry point, against real files and git trunks."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
-import click
 import pytest
-from click.testing import CliRunner
 
-from vending.cli.codeowners import codeowners
+from vending.cli.main import main
 from vending.codeowners import render_codeowners
 
 BAD = "* @ok\n!vendor/ @a\n* alice # comment\n"
 
 
-@click.group()
-@click.option("--output", type=click.Choice(["text", "json"]), default="text")
-def root(output: str) -> None:
-    """A stand-in for the root group: only its --output option matters here."""
+@dataclass(frozen=True)
+class _Result:
+    exit_code: int
+    stdout: str
+    stderr: str
 
 
-root.add_command(codeowners)
-
-
-def _run(*args: str, obj: object = None) -> click.testing.Result:
-    return CliRunner().invoke(root, list(args), obj=obj)
+def _run(*args: str) -> _Result:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(list(args))
+    return _Result(code, out.getvalue(), err.getvalue())
 
 
 # ---- lint -------------------------------------------------------------------------------
@@ -53,12 +55,12 @@ def test_lint_findings_text(tmp_path: Path) -> None:
     ]
 
 
-@pytest.mark.parametrize("via_obj", [False, True])
-def test_lint_findings_json(tmp_path: Path, via_obj: bool) -> None:
+@pytest.mark.parametrize("after_command", [False, True])
+def test_lint_findings_json(tmp_path: Path, after_command: bool) -> None:
     file = tmp_path / "CODEOWNERS"
     file.write_text(BAD)
     args = ["codeowners", "lint", str(file)]
-    result = _run(*args, obj={"output": "json"}) if via_obj else _run("--output", "json", *args)
+    result = _run(*args, "--output", "json") if after_command else _run("--output", "json", *args)
     assert result.exit_code == 2
     findings = json.loads(result.stdout)["findings"]
     assert [(f["file"], f["field"], f["line"]) for f in findings] == [
@@ -212,9 +214,9 @@ def test_which_unreachable_trunk(tmp_path: Path) -> None:
     assert result.stderr.startswith(f"{missing}: cannot clone branch 'main'")
 
 
-def test_exit_code_is_returned_when_not_standalone(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_exit_code_is_returned_by_main(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     file = tmp_path / "CODEOWNERS"
     file.write_text(BAD)
-    code = root.main(["codeowners", "lint", str(file)], standalone_mode=False)
+    code = main(["codeowners", "lint", str(file)])
     assert code == 2
     assert f"{file}:2: '!' negation" in capsys.readouterr().err

@@ -9,8 +9,6 @@ import tempfile
 import threading
 from pathlib import Path
 
-import pytest
-
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -23,7 +21,7 @@ def test_packaged_demo_requests_are_the_examples() -> None:
 def test_demo_runs_end_to_end_and_cleans_up(tmp_path: Path) -> None:
     env = {**os.environ, "TMPDIR": str(tmp_path), "COLUMNS": "120"}
     result = subprocess.run(
-        [sys.executable, "-c", "from vending.cli.main import main; main()", "demo"],
+        [sys.executable, "-c", "import sys; from vending.cli.main import main; sys.exit(main())", "demo"],
         capture_output=True,
         text=True,
         env=env,
@@ -47,9 +45,7 @@ def test_demo_keep_directory(tmp_path: Path) -> None:
 
     keep = tmp_path / "demo"
     before = threading.active_count()
-    with pytest.raises(SystemExit) as exit_info:
-        main(["demo", "--keep", str(keep)])
-    assert exit_info.value.code == 0
+    assert main(["demo", "--keep", str(keep)]) == 0
     log = subprocess.run(
         ["git", "-C", str(keep / "trunk.git"), "log", "--format=%s"], capture_output=True, text=True, check=True
     ).stdout.splitlines()

@@ -9,7 +9,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import pytest
 import yaml
 
 from vending.cli.main import main
@@ -151,9 +150,7 @@ def write_request(directory: Path, data: Mapping[str, Any]) -> Path:
 
 def run_cli(*args: str | os.PathLike[str]) -> int:
     """Run ``vending`` in-process through its real entry point; the exit code."""
-    with pytest.raises(SystemExit) as exited:
-        main([str(arg) for arg in args])
-    return int(exited.value.code or 0)
+    return main([str(arg) for arg in args])
 
 
 def read_tree(root: Path) -> dict[str, bytes]:

@@ -65,7 +65,7 @@ def test_separate_processes_with_different_hash_seeds_agree(tmp_path: Path) -> N
     for seed in ("1", "2"):
         out = tmp_path / f"out{seed}"
         env = {**os.environ, "PYTHONHASHSEED": seed}
-        command = [sys.executable, "-c", "from vending.cli.main import main; main()", "render", *paths]
+        command = [sys.executable, "-m", "vending", "render", *paths]
         subprocess.run([*command, "--trunk", str(trunk), "--out", str(out)], check=True, env=env, capture_output=True)
         trees.append(read_tree(out))
     assert trees[0] == trees[1] and trees[0]

@@ -106,19 +106,14 @@ class Cli:
 
     def __call__(self, *args: str | Path) -> Result:
         self.capsys.readouterr()
-        try:
-            main([str(arg) for arg in args])
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else 1
-        else:
-            code = 0
+        code = main([str(arg) for arg in args])
         captured = self.capsys.readouterr()
         return Result(code, captured.out, captured.err)
 
 
 def run_subprocess(*args: str | Path, cwd: Path, env: dict[str, str] | None = None) -> Result:
     """``vending`` as a separate process (the package has no ``__main__``)."""
-    command = [sys.executable, "-c", "from vending.cli.main import main; main()", *map(str, args)]
+    command = [sys.executable, "-c", "import sys; from vending.cli.main import main; sys.exit(main())", *map(str, args)]
     done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, check=False, timeout=120)
     return Result(done.returncode, done.stdout, done.stderr)
 

@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 from request_support import Sandbox, request_data, run_subprocess
 
-import vending.cli.validate as validate_module
 from vending.version import INTERFACE_VERSION
 
 
@@ -106,7 +105,7 @@ def _boom(*_: object) -> None:
 
 
 def test_internal_error_without_debug(sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(validate_module, "load_request", _boom)
+    monkeypatch.setattr("vending.request.load.load_request", _boom)
     result = sandbox.cli("validate", sandbox.write(request_data()))
     assert result.code == 1
     assert result.stderr == "internal error: RuntimeError: boom (rerun with --debug for details)\n"
@@ -114,7 +113,7 @@ def test_internal_error_without_debug(sandbox: Sandbox, monkeypatch: pytest.Monk
 
 
 def test_internal_error_with_debug(sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(validate_module, "load_request", _boom)
+    monkeypatch.setattr("vending.request.load.load_request", _boom)
     result = sandbox.cli("--debug", "validate", sandbox.write(request_data()))
     assert result.code == 1
     assert "Traceback (most recent call last)" in result.stderr

@@ -9,8 +9,6 @@ from pathlib import Path
 import pytest
 from request_support import Result, Sandbox, git, index_entry, request_data, seed_index
 
-import vending.cli.validate as validate_module
-
 
 def validate(sandbox: Sandbox, *paths: Path, trunk: str | Path) -> Result:
     return sandbox.cli("validate", *paths, "--trunk", trunk)
@@ -69,7 +67,7 @@ def test_trunk_by_url_internal_error_cleans_up(sandbox: Sandbox, remote: Path, m
     def broken(*_: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(validate_module, "read_state", broken)
+    monkeypatch.setattr("vending.trunk.state.read_state", broken)
     result = validate(sandbox, sandbox.write(request_data()), trunk=remote)
     assert result.code == 1
     assert "internal error: RuntimeError: boom" in result.stderr

@@ -17,9 +17,8 @@ def run_check(capsys: pytest.CaptureFixture[str]) -> Runner:
         if repo is not None:
             argv += ["--repo", str(repo)]
         capsys.readouterr()
-        with pytest.raises(SystemExit) as exited:
-            main(argv)
+        code = main(argv)
         captured = capsys.readouterr()
-        return Outcome(int(exited.value.code or 0), captured.out, captured.err)
+        return Outcome(code, captured.out, captured.err)
 
     return run

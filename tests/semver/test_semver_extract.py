@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 
+from vending.cli.interface import option_table
+from vending.cli.main import cli
 from vending.semver_guard.compare import compare_interfaces
 from vending.semver_guard.extract import extract_interface, is_package_source
 from vending.semver_guard.guard import judge
@@ -25,7 +27,7 @@ def test_this_checkout_is_the_package_source() -> None:
 
 
 def test_live_interface_of_this_repository_is_consistent() -> None:
-    live = extract_interface(WorkingTree(REPO), live=True)
+    live = extract_interface(WorkingTree(REPO), live=True, cli_options=option_table(cli))
     assert live.cli_options is not None
     assert set(live.templates) == {"github-action", "github-workflow", "azure-devops"}
     assert {"--trunk", "--as"} <= set(live.flags["submit"])
@@ -52,7 +54,7 @@ def test_committed_schema_compares_equal_to_the_generated_one() -> None:
 
 
 def test_flags_the_templates_pass_must_exist_on_the_cli() -> None:
-    live = extract_interface(WorkingTree(REPO), live=True)
+    live = extract_interface(WorkingTree(REPO), live=True, cli_options=option_table(cli))
     broken = type(live)(**{**live.__dict__, "flags": {**live.flags, "submit": [*live.flags["submit"], "--nope"]}})
     verdict = judge("itself", live, broken, None)
     assert "the pipeline templates pass `vending submit --nope` but the CLI has no such option" in verdict.problems

@@ -23,7 +23,7 @@ OTHER_EA_SCOPE = "/providers/Microsoft.Billing/billingAccounts/1234567/enrollmen
 DEV = "@example/platform-dev"
 PROD = "@example/platform-prod"
 ADMINS = "@example/platform-admins"
-CLI_SCRIPT = "import sys; from vending.cli.main import main; main(sys.argv[1:])"
+CLI_SCRIPT = "import sys; from vending.cli.main import main; sys.exit(main(sys.argv[1:]))"
 CI_VARIABLES = (
     "GITHUB_ACTIONS",
     "GITHUB_ACTOR",
@@ -62,13 +62,9 @@ class Run:
 def vend(*args: str | Path) -> Run:
     """Run ``vending ARGS`` in-process as a user would, capturing the exit code and output."""
     out, err = io.StringIO(), io.StringIO()
-    code: int | str | None = 0
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            main([str(arg) for arg in args])
-        except SystemExit as exc:
-            code = exc.code
-    return Run(int(code or 0), out.getvalue(), err.getvalue())
+        code = main([str(arg) for arg in args])
+    return Run(code, out.getvalue(), err.getvalue())
 
 
 def cli_command(*args: str | Path) -> list[str]:

@@ -7,11 +7,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from vending.errors import Finding
-from vending.request.model import Request
-
 if TYPE_CHECKING:
     from vending.azure.run import AzureRunner
+    from vending.errors import Finding
+    from vending.request.model import Request
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -6,11 +6,8 @@ from pathlib import Path
 
 import click
 
-from vending.check import check_trunk
-from vending.cli.common import note, output_mode, print_json
+from vending.cli.printer import Printer, pass_printer
 from vending.errors import ExitCode, Finding, InputError
-from vending.trunk.workdir import is_working_tree, read_trunk
-from vending.version import INTERFACE_VERSION
 
 
 @click.command("check")
@@ -27,8 +24,13 @@ from vending.version import INTERFACE_VERSION
     help="Rewrite rendered and derived files in place (working tree only), e.g. "
     "after changing vending.yaml; review and commit the result.",
 )
-def check_command(trunk: str, branch: str, fix: bool) -> int:
+@pass_printer
+def check_command(printer: Printer, trunk: str, branch: str, fix: bool) -> int:
     """Re-render every subscription and report drift, stale renders, CODEOWNERS gaps and overlaps."""
+    from vending.check import check_trunk
+    from vending.trunk.workdir import is_working_tree, read_trunk
+    from vending.version import INTERFACE_VERSION
+
     if fix and not is_working_tree(trunk):
         raise InputError(
             "--fix needs a working tree",
@@ -37,12 +39,12 @@ def check_command(trunk: str, branch: str, fix: bool) -> int:
     with read_trunk(trunk, branch) as root:
         findings = check_trunk(root, INTERFACE_VERSION, fix=fix)
     if fix:
-        note(f"rewrote the files behind {len(findings)} finding(s); review with git diff and commit")
+        printer.note(f"rewrote the files behind {len(findings)} finding(s); review with git diff and commit")
         findings = check_trunk(Path(trunk), INTERFACE_VERSION)
-    if output_mode() == "json":
-        print_json({"clean": not findings, "findings": [f.as_dict() for f in findings]})
-    else:
-        for finding in findings:
-            click.echo(finding.render(), err=True)
-        click.echo(f"{trunk}: {'clean' if not findings else f'{len(findings)} finding(s)'}", err=True)
+
+    def text() -> None:
+        printer.findings(findings)
+        printer.err(f"{trunk}: {'clean' if not findings else f'{len(findings)} finding(s)'}")
+
+    printer.show({"clean": not findings, "findings": [f.as_dict() for f in findings]}, text)
     return ExitCode.DRIFT if findings else ExitCode.OK

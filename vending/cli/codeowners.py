@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import json
+from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
-from typing import NoReturn
 
 import click
 
-from vending.codeowners import LOCATIONS, find_codeowners, lint_codeowners, owners_of, parse_codeowners
-from vending.errors import ExitCode, Finding, InputError, VendingError
-from vending.trunk.workdir import read_trunk
+from vending.cli.printer import Printer, pass_printer
+from vending.errors import ExitCode, Finding, InputError
 
 
 @click.group("codeowners")
@@ -20,40 +18,45 @@ def codeowners() -> None:
 
 @codeowners.command("lint")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-def lint(file: Path) -> None:
+@pass_printer
+def lint(printer: Printer, file: Path) -> int:
     """Report unsupported or invalid CODEOWNERS lines (exit 2 when there are any)."""
-    try:
-        findings = lint_codeowners(_read_text(file), str(file))
-    except VendingError as error:
-        _fail(error)
-    if _json_mode():
-        click.echo(json.dumps({"findings": [finding.as_dict() for finding in findings]}, indent=2))
-    elif findings:
-        _echo_findings(findings)
-    else:
-        click.echo(f"{file}: ok")
-    if findings:
-        click.get_current_context().exit(int(ExitCode.INVALID))
+    from vending.codeowners import lint_codeowners
+
+    findings = lint_codeowners(_read_text(file), str(file))
+
+    def text() -> None:
+        if findings:
+            _print_findings(printer, findings)
+        else:
+            printer.out(f"{file}: ok")
+
+    printer.show({"findings": [finding.as_dict() for finding in findings]}, text)
+    return int(ExitCode.INVALID if findings else ExitCode.OK)
 
 
 @codeowners.command("which")
 @click.argument("path")
 @click.option("--trunk", "trunk", required=True, help="URL or local path of the trunk repository.")
 @click.option("--branch", default="main", show_default=True, help="Trunk branch to read.")
-def which(path: str, trunk: str, branch: str) -> None:
+@pass_printer
+def which(printer: Printer, path: str, trunk: str, branch: str) -> int:
     """Print the owners of a repository path (space-separated; nothing if unowned)."""
-    try:
-        relative = _repo_path(path, trunk)
-        owners = _trunk_owners(trunk, branch, relative)
-    except VendingError as error:
-        _fail(error)
-    if _json_mode():
-        click.echo(json.dumps({"path": relative, "owners": list(owners)}, indent=2))
-    elif owners:
-        click.echo(" ".join(owners))
+    relative = _repo_path(path, trunk)
+    owners = _trunk_owners(trunk, branch, relative)
+
+    def text() -> None:
+        if owners:
+            printer.out(" ".join(owners))
+
+    printer.show({"path": relative, "owners": list(owners)}, text)
+    return int(ExitCode.OK)
 
 
 def _trunk_owners(trunk: str, branch: str, path: str) -> tuple[str, ...]:
+    from vending.codeowners import LOCATIONS, find_codeowners, owners_of, parse_codeowners
+    from vending.trunk.workdir import read_trunk
+
     with read_trunk(trunk, branch) as root:
         found = find_codeowners(root)
         if found is None:
@@ -102,24 +105,7 @@ def _unreadable(file: str, reason: str) -> InputError:
     return InputError(f"{file}: {reason}", [Finding(file=file, field="", message=reason)])
 
 
-def _json_mode() -> bool:
-    ctx = click.get_current_context()
-    output = ctx.obj.get("output") if isinstance(ctx.obj, dict) else None
-    return (output or ctx.find_root().params.get("output") or "text") == "json"
-
-
-def _echo_findings(findings: list[Finding]) -> None:
+def _print_findings(printer: Printer, findings: Sequence[Finding]) -> None:
     for finding in findings:
         where = finding.file if finding.line is None else f"{finding.file}:{finding.line}"
-        click.echo(f"{where}: {finding.message}", err=True)
-
-
-def _fail(error: VendingError) -> NoReturn:
-    findings = list(error.findings) or [Finding(file="", field="", message=error.message)]
-    if _json_mode():
-        click.echo(json.dumps({"findings": [finding.as_dict() for finding in findings]}, indent=2))
-    elif error.findings:
-        _echo_findings(findings)
-    else:
-        click.echo(f"error: {error.message}", err=True)
-    click.get_current_context().exit(int(error.exit_code))
+        printer.err(f"{where}: {finding.message}")

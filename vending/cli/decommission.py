@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 import click
 
-from vending.cli.common import output_mode, print_json
-from vending.cli.submit import check_identity, parse_person
-from vending.decommission import DecommissionSettings, decommission
+from vending.cli.printer import Printer, pass_printer
 from vending.errors import ExitCode, Finding, InputError
-from vending.reporting.host import environment_author
-from vending.trunk.repository import Person
-from vending.version import INTERFACE_VERSION
+
+if TYPE_CHECKING:
+    from vending.decommission import DecommissionReport
 
 
 def _reason(text: str) -> str:
@@ -32,7 +31,9 @@ def _reason(text: str) -> str:
 @click.option("--author", metavar="'NAME <EMAIL>'", help="Commit author (default: from the CI host).")
 @click.option("--committer-email", default="vending@users.noreply.github.com", show_default=True)
 @click.option("--dry-run", is_flag=True, help="Show the commit's diff; push nothing.")
+@pass_printer
 def decommission_command(
+    printer: Printer,
     name: str,
     trunk: str,
     identity: str,
@@ -45,6 +46,12 @@ def decommission_command(
     dry_run: bool,
 ) -> int:
     """Remove a subscription from the trunk according to its environment's deletion policy."""
+    from vending.cli.submit import check_identity, parse_person
+    from vending.decommission import DecommissionSettings, decommission
+    from vending.reporting.host import environment_author
+    from vending.trunk.repository import Person
+    from vending.version import INTERFACE_VERSION
+
     ci_author = environment_author(dict(os.environ))
     person = (
         parse_person(author, "--author") if author else Person(ci_author.name, ci_author.email) if ci_author else None
@@ -63,22 +70,25 @@ def decommission_command(
         dry_run=dry_run,
     )
     report = decommission(settings)
-    if output_mode() == "json":
-        print_json(
-            {
-                "name": report.name,
-                "environment": report.environment,
-                "status": report.status,
-                "commit": report.commit,
-                "deletionPolicy": report.policy,
-                "effect": report.policy_text,
-                **({"diff": report.diff} if report.diff else {}),
-            }
-        )
-    else:
-        if report.diff:
-            click.echo(report.diff)
-        commit = f" {report.commit[:12]}" if report.commit else ""
-        click.echo(f"{report.status} decommission of {name} ({report.environment}){commit}")
-        click.echo(f"deletion policy {report.policy}: {report.policy_text}")
+    printer.show(_document(report), lambda: _print_text(printer, report))
     return ExitCode.OK
+
+
+def _document(report: DecommissionReport) -> dict[str, object]:
+    return {
+        "name": report.name,
+        "environment": report.environment,
+        "status": str(report.status),
+        "commit": report.commit,
+        "deletionPolicy": report.policy,
+        "effect": report.policy_text,
+        **({"diff": report.diff} if report.diff else {}),
+    }
+
+
+def _print_text(printer: Printer, report: DecommissionReport) -> None:
+    if report.diff:
+        printer.out(report.diff)
+    commit = f" {report.commit[:12]}" if report.commit else ""
+    printer.out(f"{report.status} decommission of {report.name} ({report.environment}){commit}")
+    printer.out(f"deletion policy {report.policy}: {report.policy_text}")

@@ -8,17 +8,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
-from rich.console import Console
-from rich.syntax import Syntax
-from rich.table import Table
 
-from vending.demo import DemoRun, demo_root, run_demo
-from vending.errors import ExitCode, Finding
-from vending.request.model import Request
-from vending.version import INTERFACE_VERSION
+from vending.cli.printer import Printer, pass_printer
+from vending.errors import ExitCode
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from vending.azure.run import AzureRunner
+    from vending.demo import DemoRun
+    from vending.errors import Finding
+    from vending.request.model import Request
 
 CHECKS_DONE = (
     "credential works and the tenant is visible",
@@ -32,6 +32,8 @@ CHECKS_DONE = (
 
 
 def _show_checks(console: Console, reports: list[Any]) -> None:
+    from rich.table import Table
+
     console.rule("Azure pre-flight checks (real Azure SDK, HTTPS, local ARM emulator)")
     console.print("Checked before any commit: " + "; ".join(CHECKS_DONE) + ".", markup=False)
     table = Table()
@@ -44,6 +46,9 @@ def _show_checks(console: Console, reports: list[Any]) -> None:
 
 
 def _show(console: Console, run: DemoRun) -> None:
+    from rich.syntax import Syntax
+    from rich.table import Table
+
     table = Table(title="Requests", show_lines=False)
     for column in ("request", "environment", "status", "commit", "why"):
         table.add_column(column)
@@ -69,27 +74,66 @@ def _show(console: Console, run: DemoRun) -> None:
         console.print("trunk is clean: every file is exactly what its request renders to")
 
 
+def _document(run: DemoRun, kept: Path | None) -> dict[str, object]:
+    results = [
+        {
+            "name": outcome.name,
+            "environment": outcome.environment,
+            "status": str(outcome.status),
+            "commit": outcome.commit,
+            "errors": [{"field": f.field, "message": f.message} for f in outcome.findings],
+        }
+        for _env, report in run.reports
+        for outcome in report.outcomes
+    ]
+    return {
+        "results": results,
+        "clean": not run.check_findings,
+        "checkFindings": [finding.as_dict() for finding in run.check_findings],
+        "kept": str(kept) if kept is not None else None,
+    }
+
+
 @click.command("demo")
 @click.option(
     "--keep",
     type=click.Path(path_type=Path, file_okay=False),
     help="Create the demo in this new directory and keep it (default: a temporary one, removed).",
 )
-def demo_command(keep: Path | None) -> int:
+@pass_printer
+def demo_command(printer: Printer, keep: Path | None) -> int:
     """Vend the example requests end to end on embedded defaults (local trunk, local ARM emulator)."""
-    console = Console(stderr=False)
+    from rich.console import Console
+
+    console = Console(stderr=printer.json)
+    run = _run(console, keep)
+    if keep is not None:
+        console.print(f"\nKept in {keep}: the trunk's remote is {keep / 'trunk.git'}", markup=False)
+    refused = [o for _, r in run.reports for o in r.outcomes if str(o.status) == "rejected"]
+    committed = [o for _, r in run.reports for o in r.outcomes if str(o.status) == "committed"]
+    console.print(
+        f"\n{len(committed)} request(s) committed, {len(refused)} refused before any commit "
+        "(as intended for the conflicting example)."
+    )
+    if printer.json:
+        printer.document(_document(run, keep))
+    return ExitCode.OK if committed and not run.check_findings else ExitCode.BUG
+
+
+def _run(console: Console, keep: Path | None) -> DemoRun:
+    """Run the demo against a local emulator and show what happened; the run."""
     from vending.azure import run_azure_checks, settings_from_env
     from vending.azure.run import findings_in_order
+    from vending.demo import demo_root, run_demo
     from vending.emulator import run_emulator
+    from vending.version import INTERFACE_VERSION
 
     root = demo_root(keep)
     checks: list[Any] = []
     try:
         with run_emulator(retry_after=0, polls=1) as emulator:
             console.print(f"ARM emulator listening at {emulator.endpoint} (TLS, CA {emulator.ca_bundle})", markup=False)
-            ca = str(emulator.ca_bundle)
-
-            settings = settings_from_env({}, emulator.endpoint, ca)
+            settings = settings_from_env({}, emulator.endpoint, str(emulator.ca_bundle))
 
             def azure(_remote: str, _env: str) -> AzureRunner:
                 def run(
@@ -107,12 +151,4 @@ def demo_command(keep: Path | None) -> int:
     finally:
         if keep is None:
             shutil.rmtree(root, ignore_errors=True)
-    if keep is not None:
-        console.print(f"\nKept in {root}: the trunk's remote is {root / 'trunk.git'}", markup=False)
-    refused = [o for _, r in run.reports for o in r.outcomes if o.status == "rejected"]
-    committed = [o for _, r in run.reports for o in r.outcomes if o.status == "committed"]
-    console.print(
-        f"\n{len(committed)} request(s) committed, {len(refused)} refused before any commit "
-        "(as intended for the conflicting example)."
-    )
-    return ExitCode.OK if committed and not run.check_findings else ExitCode.BUG
+    return run

@@ -7,12 +7,8 @@ from pathlib import Path
 
 import click
 
-from vending.cli.common import output_mode, print_json
+from vending.cli.printer import Printer, pass_printer
 from vending.errors import ExitCode, Finding, InputError
-from vending.render.trunkfiles import trunk_files
-from vending.trunk.messages import initial_change
-from vending.trunk.repository import Person, init_repository
-from vending.version import INTERFACE_VERSION
 
 ORG_RE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?$")
 
@@ -30,8 +26,14 @@ def _check_target(directory: Path) -> None:
 @click.command("init")
 @click.argument("directory", type=click.Path(path_type=Path, file_okay=False))
 @click.option("--org", default="example", show_default=True, help="GitHub organization that owns the teams.")
-def init_command(directory: Path, org: str) -> int:
+@pass_printer
+def init_command(printer: Printer, directory: Path, org: str) -> int:
     """Create a new trunk: vending.yaml, CODEOWNERS, Flux skeleton, one commit on main."""
+    from vending.render.trunkfiles import trunk_files
+    from vending.trunk.messages import initial_change
+    from vending.trunk.repository import Person, init_repository
+    from vending.version import INTERFACE_VERSION
+
     if not ORG_RE.fullmatch(org):
         raise InputError(
             "invalid --org",
@@ -47,8 +49,8 @@ def init_command(directory: Path, org: str) -> int:
     files = trunk_files(org)
     author = Person("vending", "vending@users.noreply.github.com")
     commit = init_repository(directory, files, initial_change(org, INTERFACE_VERSION).message(), author)
-    if output_mode() == "json":
-        print_json({"trunk": str(directory.resolve()), "commit": commit, "files": sorted(files)})
-    else:
-        click.echo(f"created trunk {directory} ({len(files)} files, commit {commit[:12]} on main)")
+    printer.show(
+        {"trunk": str(directory.resolve()), "commit": commit, "files": sorted(files)},
+        lambda: printer.out(f"created trunk {directory} ({len(files)} files, commit {commit[:12]} on main)"),
+    )
     return ExitCode.OK

@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
 
-from vending.cli.common import echo, output_mode, print_json
+from vending.cli.printer import Printer, pass_printer
 from vending.errors import ExitCode
-from vending.request.schema import request_json_schema
-from vending.semver_guard.guard import check_interface
-from vending.semver_guard.report import problem_lines, text_report
-from vending.semver_guard.sources import find_repo_root
 
 
 @click.group("interface")
@@ -21,9 +16,12 @@ def interface_group() -> None:
 
 
 @interface_group.command("schema")
-def schema_command() -> int:
+@pass_printer
+def schema_command(printer: Printer) -> int:
     """Print the JSON Schema of a request file."""
-    click.echo(json.dumps(request_json_schema(), indent=2, sort_keys=True))
+    from vending.request.schema import request_json_schema
+
+    printer.document(request_json_schema(), sort_keys=True)
     return 0
 
 
@@ -41,20 +39,40 @@ def schema_command() -> int:
     default=None,
     help="Repository whose working tree is checked  [default: the one containing the current directory]",
 )
-def check_command(ref: str, repo: Path | None) -> int:
+@pass_printer
+def check_command(printer: Printer, ref: str, repo: Path | None) -> int:
     """Compare the interface with a released one; exit 2 if VERSION is not bumped enough.
 
     Compares the request schema, the pipeline templates' inputs, outputs, permissions and
     environments, the CLI flags they pass and the trunk layout, classifies each difference as
     major, minor or patch, and checks VERSION and CHANGELOG.md against the ref's VERSION.
     """
+    from vending.semver_guard.guard import check_interface
+    from vending.semver_guard.report import problem_lines, text_report
+    from vending.semver_guard.sources import find_repo_root
+
     root = repo if repo is not None else find_repo_root(Path.cwd())
-    verdict = check_interface(root, ref)
-    if output_mode() == "json":
-        print_json(verdict.as_dict())
-    else:
+    verdict = check_interface(root, ref, cli_options=option_table(click.get_current_context().find_root().command))
+
+    def text() -> None:
         for line in text_report(verdict):
-            echo(line)
+            printer.out(line)
         for line in problem_lines(verdict):
-            echo(line, err=True)
+            printer.err(line)
+
+    printer.show(verdict.as_dict(), text)
     return int(ExitCode.OK if verdict.ok else ExitCode.INVALID)
+
+
+def option_table(command: click.Command, name: str = "") -> dict[str, list[str]]:
+    """Every option of ``command`` and its subcommands, keyed like the pipeline templates' flags
+    (``""`` for the root group, ``"codeowners which"`` for a subcommand)."""
+    found = {name: sorted({opt for param in command.params if isinstance(param, click.Option) for opt in _opts(param)})}
+    if isinstance(command, click.Group):
+        for sub_name, sub in sorted(command.commands.items()):
+            found.update(option_table(sub, f"{name} {sub_name}".strip()))
+    return found
+
+
+def _opts(option: click.Option) -> list[str]:
+    return [*option.opts, *option.secondary_opts]

@@ -1,106 +1,107 @@
-"""Command-line interface: argv, environment and exit codes live here and in ``vending.commands``."""
+"""The ``vending`` command line: the click group, ``main(argv) -> int`` and the documented exit codes.
+
+Commands are imported when they run (see :mod:`vending.cli.lazy`); ``main`` creates the one
+:class:`~vending.cli.printer.Printer` of the invocation and turns every outcome into an exit code.
+"""
 
 from __future__ import annotations
 
-import os
 import sys
-import traceback
 from collections.abc import Sequence
+from itertools import pairwise
 
 import click
 
-from vending.cli.check import check_command
-from vending.cli.codeowners import codeowners
-from vending.cli.decommission import decommission_command
-from vending.cli.demo import demo_command
-from vending.cli.init import init_command
-from vending.cli.interface import interface_group
-from vending.cli.render import render_command
-from vending.cli.submit import submit_command
-from vending.cli.validate import validate_command
-from vending.emulator.command import emulator
-from vending.errors import ExitCode, Finding, VendingError
-from vending.reporting import detect_host, emit_host_report, guard_json, guard_text
+from vending.cli.lazy import LazyCommand, LazyGroup
+from vending.cli.printer import Printer, add_output_option, output_option
+from vending.errors import VendingError
 from vending.version import INTERFACE_VERSION
 
+COMMANDS = {
+    "check": LazyCommand(
+        "vending.cli.check:check_command",
+        "Re-render every subscription and report drift, stale renders, CODEOWNERS gaps and overlaps.",
+    ),
+    "codeowners": LazyCommand("vending.cli.codeowners:codeowners", "Inspect CODEOWNERS files with GitHub's semantics."),
+    "decommission": LazyCommand(
+        "vending.cli.decommission:decommission_command",
+        "Remove a subscription from the trunk according to its environment's deletion policy.",
+    ),
+    "demo": LazyCommand(
+        "vending.cli.demo:demo_command",
+        "Vend the example requests end to end on embedded defaults (local trunk, local ARM emulator).",
+    ),
+    "emulator": LazyCommand(
+        "vending.emulator.command:emulator",
+        "Run the local Azure Resource Manager emulator over https until SIGTERM or SIGINT.",
+    ),
+    "init": LazyCommand(
+        "vending.cli.init:init_command",
+        "Create a new trunk: vending.yaml, CODEOWNERS, Flux skeleton, one commit on main.",
+    ),
+    "interface": LazyCommand(
+        "vending.cli.interface:interface_group",
+        "The versioned interface: request schema and compatibility checks.",
+    ),
+    "render": LazyCommand(
+        "vending.cli.render:render_command",
+        "Write the files the requests would add to the trunk; no git, no Azure.",
+    ),
+    "submit": LazyCommand(
+        "vending.cli.submit:submit_command",
+        "Validate, check against Azure, render and commit each request to the trunk, then push.",
+    ),
+    "validate": LazyCommand(
+        "vending.cli.validate:validate_command",
+        "Check request files: schema, interface version, policy, and optionally the trunk's state and Azure.",
+    ),
+}
+"""Every command a user types: where it lives and its short help (``tests/cli`` checks they agree)."""
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.version_option(INTERFACE_VERSION, prog_name="vending")
-@click.option(
-    "--output",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Print results as text or as one JSON document on stdout.",
+
+def _set_debug(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    ctx.ensure_object(Printer).debug = value
+
+
+@click.group(
+    cls=LazyGroup,
+    lazy_commands=COMMANDS,
+    prepare=add_output_option,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
-@click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
-@click.pass_context
-def cli(ctx: click.Context, output: str, debug: bool) -> None:
+@click.version_option(INTERFACE_VERSION, prog_name="vending")
+@click.option("--debug", is_flag=True, expose_value=False, callback=_set_debug, help="Show tracebacks for errors.")
+def cli() -> None:
     """Vend Azure subscriptions the GitOps way: validate, check against Azure, render, commit."""
-    ctx.ensure_object(dict)
-    ctx.obj["output"] = output
-    ctx.obj["debug"] = debug
 
 
-cli.add_command(init_command)
-cli.add_command(validate_command)
-cli.add_command(interface_group)
-cli.add_command(codeowners)
-cli.add_command(demo_command)
-cli.add_command(emulator)
-cli.add_command(submit_command)
-cli.add_command(check_command)
-cli.add_command(decommission_command)
-cli.add_command(render_command)
+cli.params.insert(1, output_option(default="text"))
 
 
-def _report_error(error: VendingError, output: str) -> None:
-    host = detect_host(os.environ)
-    if output == "json":
-        document = {
-            "error": error.message,
-            "exitCode": int(error.exit_code),
-            "findings": [f.as_dict() for f in error.findings],
-        }
-        click.echo(guard_json(document, host))
-    elif error.findings:
-        for finding in error.findings:
-            click.echo(guard_text(finding.render(), host), err=True)
-    else:
-        click.echo(guard_text(f"error: {error.message}", host), err=True)
-    findings = list(error.findings) or [Finding("", "", error.message)]
-    stream = sys.stderr if output == "json" else sys.stdout
-    emit_host_report(host, [], findings, os.environ, stream, title="vending")
-
-
-def main(argv: Sequence[str] | None = None) -> None:
-    """Entry point: run the CLI and turn outcomes into the documented exit codes."""
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``vending`` with ``argv`` (default: the process's arguments); the exit code."""
     args = list(sys.argv[1:] if argv is None else argv)
-    debug = "--debug" in args
-    output = "json" if "--output=json" in args or _option_value(args, "--output") == "json" else "text"
+    printer = Printer()
     try:
-        code = cli.main(args=args, prog_name="vending", standalone_mode=False)
+        code = cli.main(args=args, prog_name="vending", standalone_mode=False, obj=printer)
     except click.exceptions.Abort:
-        click.echo("aborted", err=True)
-        code = ExitCode.INVALID
-    except click.ClickException as exc:
-        exc.show()
-        code = ExitCode.INVALID
-    except VendingError as exc:
-        if debug:
-            traceback.print_exc()
-        _report_error(exc, output)
-        code = exc.exit_code
-    except Exception as exc:
-        if debug:
-            traceback.print_exc()
-        click.echo(f"internal error: {type(exc).__name__}: {exc} (rerun with --debug for details)", err=True)
-        code = ExitCode.BUG
-    sys.exit(int(code or 0))
+        return printer.aborted()
+    except click.ClickException as error:
+        if not printer.json and _asked_for_json(args):
+            printer.use("json")
+        return printer.usage_error(error)
+    except VendingError as error:
+        return printer.error(error)
+    except Exception as error:
+        return printer.internal_error(error)
+    return int(code or 0)
 
 
-def _option_value(args: list[str], name: str) -> str | None:
-    for index, arg in enumerate(args[:-1]):
-        if arg == name:
-            return args[index + 1]
-    return None
+def _asked_for_json(args: Sequence[str]) -> bool:
+    """Whether the words of a command line click refused before reaching ``--output`` ask for JSON.
+
+    Click stops at an unknown command or option before it processes the options that follow, so
+    for that error alone ``main`` looks for ``--output json`` / ``--output=json`` itself.
+    """
+    words = list(args[: args.index("--")] if "--" in args else args)
+    return "--output=json" in words or ("--output", "json") in pairwise(words)

@@ -7,10 +7,7 @@ from pathlib import Path
 
 import click
 
-from vending.cli.common import output_mode, print_json
-from vending.render_requests import render_requests
-from vending.trunk.workdir import read_trunk
-from vending.version import INTERFACE_VERSION
+from vending.cli.printer import Printer, pass_printer
 
 
 @click.command("render")
@@ -24,19 +21,23 @@ from vending.version import INTERFACE_VERSION
     help="Directory to write the files into, laid out as in the trunk.",
 )
 @click.option("--branch", default="main", show_default=True, help="Branch to read when cloning.")
-def render_command(requests: Sequence[Path], trunk: str, out_dir: Path, branch: str) -> int:
+@pass_printer
+def render_command(printer: Printer, requests: Sequence[Path], trunk: str, out_dir: Path, branch: str) -> int:
     """Write the files the requests would add to the trunk; no git, no Azure."""
+    from vending.render_requests import render_requests
+    from vending.trunk.workdir import read_trunk
+    from vending.version import INTERFACE_VERSION
+
     with read_trunk(trunk, branch) as root:
         result = render_requests(list(requests), root, out_dir, INTERFACE_VERSION)
-    if output_mode() == "json":
-        print_json({"results": result.as_json(), "files": sorted(result.written)})
-    else:
-        for finding in result.findings:
-            click.echo(finding.render(), err=True)
-        click.echo(
+
+    def text() -> None:
+        printer.findings(result.findings)
+        printer.err(
             f"wrote {len(result.written)} file(s) to {out_dir}"
             if not result.findings
-            else f"{len(result.findings)} finding(s); nothing written",
-            err=True,
+            else f"{len(result.findings)} finding(s); nothing written"
         )
+
+    printer.show({"results": result.as_json(), "files": sorted(result.written)}, text)
     return result.exit_code

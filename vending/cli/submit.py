@@ -6,23 +6,25 @@ import os
 import re
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from vending.cli.azureopts import azure_options, azure_runner
-from vending.cli.common import echo, output_mode, print_json, report_to_host
+from vending.cli.printer import Printer, pass_printer
 from vending.errors import Finding, InputError
-from vending.reporting import ResultRow
-from vending.reporting.host import environment_author
-from vending.submit import Outcome, SubmitReport, SubmitSettings, submit
-from vending.trunk.repository import Person
-from vending.version import INTERFACE_VERSION
+
+if TYPE_CHECKING:
+    from vending.submit import Outcome, SubmitReport, SubmitSettings
+    from vending.trunk.repository import Person
 
 PERSON_RE = re.compile(r"^(?P<name>[^<>\n]+?)\s*<(?P<email>[^<>\s]+@[^<>\s]+)>$")
 IDENTITY_RE = re.compile(r"^(@[A-Za-z0-9][A-Za-z0-9-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)?|[^@\s]+@[^@\s]+\.[^@\s]+)$")
 
 
 def parse_person(text: str, option: str) -> Person:
+    from vending.trunk.repository import Person
+
     match = PERSON_RE.fullmatch(text.strip())
     if match is None:
         raise InputError(f"invalid {option}", [Finding(option, "", f"{text!r} must look like 'Name <email>'")])
@@ -42,14 +44,16 @@ def outcome_json(outcome: Outcome) -> dict[str, object]:
     return {
         "name": outcome.name,
         "environment": outcome.environment,
-        "status": outcome.status,
+        "status": str(outcome.status),
         "commit": outcome.commit,
         "file": outcome.source,
         "errors": [{"field": f.field, "message": f.message, "line": f.line} for f in outcome.findings],
     }
 
 
-def print_report(report: SubmitReport) -> None:
+def print_report(printer: Printer, report: SubmitReport) -> None:
+    from vending.reporting import ResultRow
+
     document: dict[str, object] = {
         "results": [outcome_json(o) for o in report.outcomes],
         "azureChecks": report.azure_checks,
@@ -57,28 +61,25 @@ def print_report(report: SubmitReport) -> None:
     }
     if report.diff:
         document["diff"] = report.diff
-    if output_mode() == "json":
-        print_json(document)
-    else:
-        _print_text(report)
+    printer.show(document, lambda: _print_text(printer, report))
     rows = [
-        ResultRow(o.name or "?", o.environment or "?", o.status, o.commit, tuple(o.findings), o.source)
+        ResultRow(o.name or "?", o.environment or "?", str(o.status), o.commit, tuple(o.findings), o.source)
         for o in report.outcomes
     ]
-    report_to_host(rows, [], "vending submit", document)
+    printer.host_report(rows, [], title="vending submit", document=document)
 
 
-def _print_text(report: SubmitReport) -> None:
+def _print_text(printer: Printer, report: SubmitReport) -> None:
     if report.diff:
-        echo(report.diff)
+        printer.out(report.diff)
     for outcome in report.outcomes:
         where = f"{outcome.name or '?'} ({outcome.environment or '?'})"
         commit = f" {outcome.commit[:12]}" if outcome.commit else ""
-        echo(f"{outcome.status:<10} {where}{commit}  [{outcome.source}]")
+        printer.out(f"{outcome.status!s:<10} {where}{commit}  [{outcome.source}]")
         for finding in outcome.findings:
-            echo(f"  {finding.render()}", err=True)
+            printer.err(f"  {finding.render()}")
     if report.azure_checks == "skipped":
-        echo("Azure pre-flight checks were skipped (--skip-azure-checks)", err=True)
+        printer.err("Azure pre-flight checks were skipped (--skip-azure-checks)")
 
 
 def submit_settings(
@@ -91,6 +92,11 @@ def submit_settings(
     committer_email: str,
     env: dict[str, str],
 ) -> SubmitSettings:
+    from vending.reporting.host import environment_author
+    from vending.submit import SubmitSettings
+    from vending.trunk.repository import Person
+    from vending.version import INTERFACE_VERSION
+
     ci_author = environment_author(env)
     person = (
         parse_person(author, "--author") if author else Person(ci_author.name, ci_author.email) if ci_author else None
@@ -137,7 +143,9 @@ def submit_settings(
     help="Email of the committer; its name is the identity.",
 )
 @azure_options
+@pass_printer
 def submit_command(
+    printer: Printer,
     requests: Sequence[Path],
     trunk: str,
     identity: str,
@@ -151,8 +159,10 @@ def submit_command(
     ca_bundle: str | None,
 ) -> int:
     """Validate, check against Azure, render and commit each request to the trunk, then push."""
+    from vending.submit import submit
+
     settings = submit_settings(trunk, identity, branch, dry_run, workdir, author, committer_email, dict(os.environ))
     runner = None if skip_azure_checks else azure_runner(arm_endpoint, ca_bundle, dict(os.environ))
     report = submit(list(requests), settings, runner)
-    print_report(report)
+    print_report(printer, report)
     return int(report.exit_code)

@@ -12,22 +12,23 @@ from typing import TYPE_CHECKING
 import click
 
 from vending.cli.azureopts import azure_options, azure_runner
-from vending.cli.common import echo, output_mode, print_json, report_to_host
+from vending.cli.printer import Printer, pass_printer
 from vending.errors import ExitCode, Finding, InputError
-from vending.reporting import ResultRow
-from vending.request.load import load_request
-from vending.trunk.config import load_config
-from vending.trunk.state import read_state
-from vending.trunk.workdir import read_trunk
-from vending.validate import Checked, validate_batch
-from vending.version import INTERFACE_VERSION
 
 if TYPE_CHECKING:
     from vending.azure.run import AzureRunner
+    from vending.validate import Checked
 
 
 def check_files(paths: Sequence[Path], trunk: str | None, branch: str) -> list[Checked]:
     """Load and validate request files, against the trunk when one is given."""
+    from vending.request.load import load_request
+    from vending.trunk.config import load_config
+    from vending.trunk.state import read_state
+    from vending.trunk.workdir import read_trunk
+    from vending.validate import validate_batch
+    from vending.version import INTERFACE_VERSION
+
     loaded = [load_request(path) for path in paths]
     if trunk is None:
         return validate_batch(loaded, INTERFACE_VERSION)
@@ -47,12 +48,11 @@ def with_azure(results: list[Checked], runner: AzureRunner) -> tuple[list[Checke
     return merged, any(found.values())
 
 
-def report_checked(results: Sequence[Checked]) -> None:
+def report_checked(printer: Printer, results: Sequence[Checked]) -> None:
+    from vending.reporting import ResultRow
+
     document = {"results": [_as_json(item) for item in results]}
-    if output_mode() == "json":
-        print_json(document)
-    else:
-        _print_text(results)
+    printer.show(document, lambda: _print_text(printer, results))
     rows = [
         ResultRow(
             item.loaded.request.name if item.loaded.request else "?",
@@ -64,20 +64,19 @@ def report_checked(results: Sequence[Checked]) -> None:
         )
         for item in results
     ]
-    report_to_host(rows, [], "vending validate", document)
+    printer.host_report(rows, [], title="vending validate", document=document)
 
 
-def _print_text(results: Sequence[Checked]) -> None:
+def _print_text(printer: Printer, results: Sequence[Checked]) -> None:
     for item in results:
         for warning in item.loaded.warnings:
-            echo(f"warning: {warning.render()}", err=True)
+            printer.err(f"warning: {warning.render()}")
         if item.valid:
             name = item.loaded.request.name if item.loaded.request else "?"
-            echo(f"{item.source}: ok ({name})")
-        for finding in item.findings:
-            echo(finding.render(), err=True)
+            printer.out(f"{item.source}: ok ({name})")
+        printer.findings(item.findings)
     bad = sum(1 for item in results if not item.valid)
-    echo(f"{len(results) - bad} valid, {bad} invalid", err=True)
+    printer.err(f"{len(results) - bad} valid, {bad} invalid")
 
 
 def _as_json(item: Checked) -> dict[str, object]:
@@ -97,7 +96,9 @@ def _as_json(item: Checked) -> dict[str, object]:
 @click.option("--branch", default="main", show_default=True, help="Trunk branch to read.")
 @click.option("--azure", "check_azure", is_flag=True, help="Also run the Azure pre-flight checks.")
 @azure_options
+@pass_printer
 def validate_command(
+    printer: Printer,
     requests: tuple[Path, ...],
     trunk: str | None,
     branch: str,
@@ -115,7 +116,7 @@ def validate_command(
     refused = False
     if check_azure:
         results, refused = with_azure(results, azure_runner(arm_endpoint, ca_bundle, dict(os.environ)))
-    report_checked(results)
+    report_checked(printer, results)
     if refused:
         return ExitCode.AZURE
     return ExitCode.OK if all(item.valid for item in results) else ExitCode.INVALID

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-import json
+import os
 import signal
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
 
@@ -14,6 +16,8 @@ from vending.emulator.config import EmulatorConfig
 from vending.emulator.server import Emulator, write_info_file
 from vending.emulator.state import EmulatorState, default_state
 from vending.emulator.statefile import StateFileError, load_state
+from vending.reporting.guard import guard_json
+from vending.reporting.host import detect_host
 
 
 def _load(state_file: Path | None, seed: int | None) -> EmulatorState:
@@ -25,7 +29,10 @@ def _load(state_file: Path | None, seed: int | None) -> EmulatorState:
         raise click.BadParameter(str(error), param_hint="--state") from error
 
 
-def _wait_for_signal() -> None:
+@contextmanager
+def _stop_on_signal() -> Iterator[threading.Event]:
+    """An event set by SIGTERM or SIGINT, handled from the start so that a caller who reads the
+    info line and signals at once still gets a clean stop."""
     stop = threading.Event()
 
     def _handle(signum: int, frame: FrameType | None) -> None:
@@ -33,8 +40,7 @@ def _wait_for_signal() -> None:
 
     previous = {sig: signal.signal(sig, _handle) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
-        while not stop.wait(0.5):
-            pass
+        yield stop
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
@@ -99,11 +105,13 @@ def emulator(
     except OSError as error:
         raise click.UsageError(f"cannot listen on port {port}: {error}") from error
     try:
-        if info_file is not None:
-            write_info_file(info_file, running.info())
-        click.echo(json.dumps(running.info()))
-        click.echo(f"emulator listening on {running.endpoint}; stop with Ctrl-C or SIGTERM", err=True)
-        _wait_for_signal()
+        with _stop_on_signal() as stop:
+            if info_file is not None:
+                write_info_file(info_file, running.info())
+            click.echo(guard_json(running.info(), detect_host(os.environ), indent=None))
+            click.echo(f"emulator listening on {running.endpoint}; stop with Ctrl-C or SIGTERM", err=True)
+            while not stop.wait(0.5):
+                pass
     finally:
         running.stop()
         if info_file is not None:

@@ -27,11 +27,11 @@ def guard_text(text: str, host: Host) -> str:
     return text
 
 
-def guard_json(document: Any, host: Host, indent: int | None = 2) -> str:
+def guard_json(document: Any, host: Host, indent: int | None = 2, *, sort_keys: bool = False) -> str:
     """JSON that parses to the same document but contains no command on any host.
 
     ``#`` only occurs inside JSON strings, where ``\\u0023`` means the same character; no line of
     the output can start with ``::`` because every line starts with a bracket, a quote or spaces.
     """
-    text = json.dumps(document, indent=indent)
+    text = json.dumps(document, indent=indent, sort_keys=sort_keys)
     return text.replace("#", "\\u0023") if host is Host.AZURE_DEVOPS else text

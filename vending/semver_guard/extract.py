@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
-
-import click
 
 from vending.errors import InputError
 from vending.semver_guard.layout import imported_lookup, layout_paths, tree_lookup
@@ -54,8 +53,11 @@ def is_package_source(root: Path) -> bool:
     return package_root == root.resolve()
 
 
-def extract_interface(tree: Tree, live: bool = False) -> Interface:
-    """The interface in ``tree``. ``live`` takes the schema, layout and CLI from the running code."""
+def extract_interface(
+    tree: Tree, live: bool = False, *, cli_options: Mapping[str, Sequence[str]] | None = None
+) -> Interface:
+    """The interface in ``tree``. ``live`` takes the schema and layout from the running code;
+    ``cli_options`` is the running CLI's option table (command -> options), handed in by the CLI."""
     documents = {
         name: load_template(text, f"{tree.label}:{path}")
         for name, path in TEMPLATES.items()
@@ -70,7 +72,9 @@ def extract_interface(tree: Tree, live: bool = False) -> Interface:
         permissions=workflow_permissions(documents.get("github-workflow", {})),
         environments=_environments(documents),
         layout=layout_paths(imported_lookup if live else tree_lookup(tree)),
-        cli_options=cli_options() if live else None,
+        cli_options={command: sorted(options) for command, options in cli_options.items()}
+        if cli_options is not None
+        else None,
     )
 
 
@@ -127,26 +131,4 @@ def _environments(documents: dict[str, dict[str, Any]]) -> dict[str, str]:
             for where, value in azure_devops_environments(documents.get("azure-devops", {})).items()
         }
     )
-    return found
-
-
-def cli_options() -> dict[str, list[str]]:
-    """Every option of every command of the running CLI, keyed like the template flags."""
-    from vending.cli.main import cli
-
-    found: dict[str, list[str]] = {}
-
-    def walk(command: click.Command, name: str) -> None:
-        options = {
-            opt
-            for param in command.params
-            if isinstance(param, click.Option)
-            for opt in (*param.opts, *param.secondary_opts)
-        }
-        found[name] = sorted(options)
-        if isinstance(command, click.Group):
-            for sub_name, sub in sorted(command.commands.items()):
-                walk(sub, f"{name} {sub_name}".strip())
-
-    walk(cli, "")
     return found

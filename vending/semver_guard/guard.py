@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -45,12 +46,14 @@ class Verdict:
         }
 
 
-def check_interface(root: Path, ref: str) -> Verdict:
-    """Compare ``ref`` with the working tree of the repository at ``root``."""
+def check_interface(root: Path, ref: str, *, cli_options: Mapping[str, Sequence[str]] | None = None) -> Verdict:
+    """Compare ``ref`` with the working tree of the repository at ``root``. ``cli_options`` is the
+    running CLI's option table, used only when ``root`` is the checkout the package runs from."""
     released_tree = commit_tree(root, ref)
     working_tree = WorkingTree(root)
     released = extract_interface(released_tree)
-    current = extract_interface(working_tree, live=is_package_source(root))
+    live = is_package_source(root)
+    current = extract_interface(working_tree, live=live, cli_options=cli_options if live else None)
     return judge(ref, released, current, working_tree.read(CHANGELOG_FILE))
 
 
