@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from vending.emulator.config import BucketLimit, EmulatorConfig, ThrottleLimits
+from vending.emulator.defaults import default_state
 from vending.emulator.server import Emulator, run_emulator, write_info_file
-from vending.emulator.state import Alias, EmulatorState, default_state
+from vending.emulator.state import Alias, EmulatorState
 from vending.emulator.statefile import load_state, state_from_document
 
 __all__ = [

@@ -13,8 +13,9 @@ from types import FrameType
 import click
 
 from vending.emulator.config import EmulatorConfig
+from vending.emulator.defaults import default_state
 from vending.emulator.server import Emulator, write_info_file
-from vending.emulator.state import EmulatorState, default_state
+from vending.emulator.state import EmulatorState
 from vending.emulator.statefile import StateFileError, load_state
 from vending.reporting.guard import guard_json
 from vending.reporting.host import detect_host

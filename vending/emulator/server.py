@@ -18,8 +18,9 @@ from typing import Any
 
 from vending.emulator.app import LOG, Application
 from vending.emulator.config import EmulatorConfig
+from vending.emulator.defaults import default_state
 from vending.emulator.protocol import ApiResponse
-from vending.emulator.state import EmulatorState, default_state
+from vending.emulator.state import EmulatorState
 from vending.emulator.stats import Stats
 from vending.emulator.tls import create_server_tls
 

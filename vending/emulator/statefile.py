@@ -45,7 +45,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from vending.emulator import data, network, resources
-from vending.emulator.state import Alias, BillingAccountPolicy, EmulatorState, TenantPolicy, default_state
+from vending.emulator.defaults import default_state
+from vending.emulator.state import Alias, BillingAccountPolicy, EmulatorState, TenantPolicy
 
 SubscriptionState = Literal["Enabled", "Warned", "PastDue", "Disabled", "Deleted"]
 
