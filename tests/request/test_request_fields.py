@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from request_support import BUDGET, GUID_A, GUID_B, assert_rejected, assert_valid, check, request_data
+from request_support import assert_rejected, assert_valid, check
+from testing.requests import BUDGET, GUID_A, GUID_B, request_data
 
 ROLE_ID = "/providers/Microsoft.Authorization/roleDefinitions/b24988ac-6180-42a0-ab88-20f7382dd24c"
 
