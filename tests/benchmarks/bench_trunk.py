@@ -28,7 +28,7 @@ from vending.request.model import Request
 from vending.trunk.state import Entry, EnvironmentIndex
 from vending.version import INTERFACE_VERSION
 
-CLI = [sys.executable, "-c", "import sys; from vending.cli.main import main; main(sys.argv[1:])"]
+CLI = [sys.executable, "-m", "vending"]
 IDENTITY = "@example/platform-dev"
 EA = "/providers/Microsoft.Billing/billingAccounts/1234567/enrollmentAccounts/7654321"
 ENV = {k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS", "TF_BUILD")}
