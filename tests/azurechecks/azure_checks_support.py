@@ -7,6 +7,8 @@ import json
 from collections import Counter
 from typing import Any, TypeVar
 
+from testing.requests import DROP, request_data
+
 from vending.azure.models import (
     AliasInfo,
     AzureReadError,
@@ -26,20 +28,17 @@ OWNER = "11111111-2222-3333-4444-555555555555"
 
 
 def make_request(name: str = "app-one", **fields: Any) -> Request:
-    """A valid request creating a subscription; ``fields`` override (None removes a key)."""
-    data: dict[str, Any] = {
-        "interfaceVersion": "0.1.0",
-        "name": name,
+    """A valid request creating a subscription the emulator knows how to check; ``fields`` override
+    (None removes a key)."""
+    emulated = {
         "displayName": f"Display {name}",
-        "environment": "dev",
         "billingScope": EA_SCOPE,
         "managementGroup": "mg-online",
-        "location": "westeurope",
         "owners": [{"principalId": OWNER, "principalType": "Group"}],
         "requestedBy": "dev@example.com",
     }
-    data.update(fields)
-    return Request.model_validate({key: value for key, value in data.items() if value is not None})
+    dropped = {key: DROP if value is None else value for key, value in fields.items()}
+    return Request.model_validate(request_data(name, **{**emulated, **dropped}))
 
 
 def adopt_request(name: str, subscription_id: str, **fields: Any) -> Request:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
-import tempfile
 import threading
 from pathlib import Path
+
+from testing.cli import cli_argv, run_cli
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -21,7 +21,7 @@ def test_packaged_demo_requests_are_the_examples() -> None:
 def test_demo_runs_end_to_end_and_cleans_up(tmp_path: Path) -> None:
     env = {**os.environ, "TMPDIR": str(tmp_path), "COLUMNS": "120"}
     result = subprocess.run(
-        [sys.executable, "-c", "import sys; from vending.cli.main import main; sys.exit(main())", "demo"],
+        cli_argv("demo"),
         capture_output=True,
         text=True,
         env=env,
@@ -40,19 +40,14 @@ def test_demo_runs_end_to_end_and_cleans_up(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == [], "the demo left files behind"
 
 
-def test_demo_keep_directory(tmp_path: Path) -> None:
-    from vending.cli.main import main
-
+def test_demo_keep_directory(tmp_path: Path, temp_dir: Path) -> None:
     keep = tmp_path / "demo"
     before = threading.active_count()
-    assert main(["demo", "--keep", str(keep)]) == 0
+    result = run_cli("demo", "--keep", keep)
+    assert result.code == 0, result.stderr
     log = subprocess.run(
         ["git", "-C", str(keep / "trunk.git"), "log", "--format=%s"], capture_output=True, text=True, check=True
     ).stdout.splitlines()
     assert log[:3] == ["Vend payments-prod in prod", "Vend platform-management in dev", "Vend app-dev in dev"]
     assert threading.active_count() <= before, "the emulator's threads were left running"
-    assert not any(
-        p.name.startswith("vending-submit-")
-        for p in Path(tempfile.gettempdir()).iterdir()
-        if p.stat().st_mtime > keep.stat().st_mtime
-    )
+    assert list(temp_dir.iterdir()) == [], "the demo left files in the temp dir"

@@ -13,7 +13,9 @@ from typing import Any
 import pytest
 import yaml
 from jsonschema import Draft7Validator
-from render_support import GOLDEN_DIR, REPO, kustomize, request_data, trunk_config_data, vended_trunk
+from render_support import GOLDEN_DIR, REPO, kustomize, vended_trunk
+from testing.requests import request_data
+from testing.trunks import trunk_config_data
 from tooling import require_tool
 
 from vending.render.fluxschema import flux_schema_problems

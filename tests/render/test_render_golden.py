@@ -12,7 +12,9 @@ from typing import Any
 
 import pytest
 import yaml
-from render_support import CONFIG_OVERRIDES, golden_cases, make_trunk, read_tree, run_cli
+from render_support import CONFIG_OVERRIDES, golden_cases, read_tree
+from testing.cli import run_cli
+from testing.trunks import write_trunk_layout
 
 
 def case_overrides(case: Path) -> dict[str, Any]:
@@ -27,11 +29,11 @@ def case_overrides(case: Path) -> dict[str, Any]:
 def render_case(case: Path, work: Path) -> Path:
     """Render one golden case into ``work/out`` through the CLI, as a user would."""
     trunk, out = work / "trunk", work / "out"
-    make_trunk(trunk, case_overrides(case))
+    write_trunk_layout(trunk, case_overrides(case))
     request = work / "requests" / "request.yaml"
     request.parent.mkdir(parents=True)
     shutil.copyfile(case / "request.yaml", request)
-    assert run_cli("render", request, "--trunk", trunk, "--out", out) == 0
+    assert run_cli("render", request, "--trunk", trunk, "--out", out).code == 0
     return out
 
 

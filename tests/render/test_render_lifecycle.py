@@ -6,24 +6,16 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 from module.module_spec import argument_problems, load_module_variables
-from render_support import (
-    FLEET,
-    GOLDEN_DIR,
-    REPO,
-    make_trunk,
-    read_tree,
-    request_data,
-    run_cli,
-    vended_trunk,
-    write_request,
-)
+from render_support import FLEET, GOLDEN_DIR, REPO, read_tree, vended_trunk, write_request
+from testing.cli import cli_argv, run_cli
+from testing.requests import request_data
+from testing.trunks import make_trunk, write_trunk_layout
 
 from vending.check import check_trunk
 from vending.render.selfcheck import module_arguments
@@ -48,10 +40,10 @@ def _requests(tmp_path: Path) -> list[Path]:
 
 def test_rendering_twice_is_byte_identical(tmp_path: Path) -> None:
     trunk = tmp_path / "trunk"
-    make_trunk(trunk)
+    write_trunk_layout(trunk)
     paths = _requests(tmp_path)
-    assert run_cli("render", *paths, "--trunk", trunk, "--out", tmp_path / "a") == 0
-    assert run_cli("render", *reversed(paths), "--trunk", trunk, "--out", tmp_path / "b") == 0
+    assert run_cli("render", *paths, "--trunk", trunk, "--out", tmp_path / "a").code == 0
+    assert run_cli("render", *reversed(paths), "--trunk", trunk, "--out", tmp_path / "b").code == 0
     first, second = read_tree(tmp_path / "a"), read_tree(tmp_path / "b")
     assert first == second
     assert not [path for path, data in first.items() if TIMESTAMP.search(data.decode())]
@@ -59,13 +51,13 @@ def test_rendering_twice_is_byte_identical(tmp_path: Path) -> None:
 
 def test_separate_processes_with_different_hash_seeds_agree(tmp_path: Path) -> None:
     trunk = tmp_path / "trunk"
-    make_trunk(trunk)
+    write_trunk_layout(trunk)
     paths = [str(p) for p in _requests(tmp_path)]
     trees = []
     for seed in ("1", "2"):
         out = tmp_path / f"out{seed}"
         env = {**os.environ, "PYTHONHASHSEED": seed}
-        command = [sys.executable, "-m", "vending", "render", *paths]
+        command = cli_argv("render", *paths)
         subprocess.run([*command, "--trunk", str(trunk), "--out", str(out)], check=True, env=env, capture_output=True)
         trees.append(read_tree(out))
     assert trees[0] == trees[1] and trees[0]
@@ -73,7 +65,7 @@ def test_separate_processes_with_different_hash_seeds_agree(tmp_path: Path) -> N
 
 def test_parallel_and_sequential_batches_are_identical(tmp_path: Path) -> None:
     trunk = tmp_path / "trunk"
-    make_trunk(trunk)
+    write_trunk_layout(trunk)
     paths = [write_request(tmp_path / "requests", request_data(f"app-{i:03d}", tags={"n": str(i)})) for i in range(210)]
     render_requests(paths, trunk, tmp_path / "seq", INTERFACE_VERSION, workers=1)
     render_requests(paths, trunk, tmp_path / "par", INTERFACE_VERSION, workers=2)
@@ -227,36 +219,33 @@ def _git(cwd: Path, *args: str) -> str:
     return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True).stdout
 
 
-def test_decommission_reports_the_recorded_policy(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_decommission_reports_the_recorded_policy(tmp_path: Path) -> None:
     """After a cancel→retain flip, decommissioning a subscription vended under cancel still cancels it
     (its object keeps destroyResourcesOnDeletion), so the report, commit and tombstone must say cancel."""
-    assert run_cli("init", tmp_path / "src") == 0
-    remote = tmp_path / "remote.git"
-    _git(tmp_path, "clone", "--quiet", "--bare", str(tmp_path / "src"), str(remote))
+    remote = make_trunk(tmp_path)
     request = write_request(tmp_path / "requests", request_data("app-dev"))
-    assert run_cli("submit", request, "--trunk", remote, "--as", "@example/platform-dev", "--skip-azure-checks") == 0
+    assert (
+        run_cli("submit", request, "--trunk", remote, "--as", "@example/platform-dev", "--skip-azure-checks").code == 0
+    )
     work = tmp_path / "work"
     _git(tmp_path, "clone", "--quiet", str(remote), str(work))
     _edit_config(work, {"environments.dev.deletion": "retain"})
     _git(work, "-c", "user.name=admin", "-c", "user.email=admin@example.com", "commit", "--quiet", "-am", "flip")
     _git(work, "push", "--quiet", "origin", "HEAD:main")
-    capsys.readouterr()
-    assert (
-        run_cli(
-            "--output",
-            "json",
-            "decommission",
-            "app-dev",
-            "--trunk",
-            remote,
-            "--as",
-            "@example/platform-dev",
-            "--confirm",
-            "app-dev",
-        )
-        == 0
+    result = run_cli(
+        "--output",
+        "json",
+        "decommission",
+        "app-dev",
+        "--trunk",
+        remote,
+        "--as",
+        "@example/platform-dev",
+        "--confirm",
+        "app-dev",
     )
-    report = yaml.safe_load(capsys.readouterr().out)
+    assert result.code == 0, result.stderr
+    report = yaml.safe_load(result.stdout)
     assert report["deletionPolicy"] == "cancel"
     assert "Deletion policy cancel" in _git(remote, "log", "-1", "--format=%B", "main")
     index = yaml.safe_load(_git(remote, "show", "main:subscriptions/dev/index.json"))

@@ -17,8 +17,10 @@ import yaml
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
-from render_support import NASTY, request_data, trunk_config_data
+from render_support import NASTY
 from ruamel.yaml import YAML
+from testing.requests import request_data
+from testing.trunks import trunk_config_data
 
 from vending.render.inputs import module_source_address
 from vending.render.selfcheck import check_rendered, module_arguments

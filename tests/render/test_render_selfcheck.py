@@ -3,12 +3,14 @@ rendering (exit 2, nothing written)."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import pytest
-from render_support import make_trunk, request_data, run_cli, trunk_config_data, write_request
+from render_support import write_request
+from testing.cli import run_cli
+from testing.requests import request_data
+from testing.trunks import trunk_config_data, write_trunk_layout
 
 from vending.errors import RenderBugError
 from vending.render import hcl
@@ -73,16 +75,17 @@ def test_vars_that_differ_from_main_tf_are_a_render_bug(monkeypatch: pytest.Monk
 
 
 def test_broken_escaping_exits_1_through_the_cli_and_writes_nothing(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     trunk, out = tmp_path / "trunk", tmp_path / "out"
-    make_trunk(trunk)
+    write_trunk_layout(trunk)
     good = write_request(tmp_path / "requests", request_data("good-dev"))
     bad = write_request(tmp_path / "requests", request_data("bad-dev", displayName='say "hi"'))
     monkeypatch.setattr(hcl, "hcl_string", _no_quote_escaping)
-    assert run_cli("render", good, bad, "--trunk", trunk, "--out", out) == 1
+    result = run_cli("render", good, bad, "--trunk", trunk, "--out", out)
+    assert result.code == 1
     assert not out.exists()
-    assert "bad-dev" in capsys.readouterr().err
+    assert "bad-dev" in result.stderr
 
 
 @pytest.mark.parametrize(
@@ -94,27 +97,27 @@ def test_broken_escaping_exits_1_through_the_cli_and_writes_nothing(
         ({"extra": 1}, "unknown key 'extra'"),
     ],
 )
-def test_bad_request_exits_2_and_writes_nothing(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], fields: dict[str, Any], message: str
-) -> None:
+def test_bad_request_exits_2_and_writes_nothing(tmp_path: Path, fields: dict[str, Any], message: str) -> None:
     trunk, out = tmp_path / "trunk", tmp_path / "out"
-    make_trunk(trunk)
+    write_trunk_layout(trunk)
     good = write_request(tmp_path / "requests", request_data("good-dev"))
     bad = write_request(tmp_path / "requests", request_data("bad-dev", **fields))
     before = sorted(p for p in trunk.rglob("*"))
-    assert run_cli("render", good, bad, "--trunk", trunk, "--out", out) == 2
+    result = run_cli("render", good, bad, "--trunk", trunk, "--out", out)
+    assert result.code == 2
     assert not out.exists()
     assert sorted(p for p in trunk.rglob("*")) == before
-    err = capsys.readouterr().err
+    err = result.stderr
     assert "bad-dev.yaml" in err and message in err and "nothing written" in err
 
 
-def test_bad_request_json_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_request_json_report(tmp_path: Path) -> None:
     trunk, out = tmp_path / "trunk", tmp_path / "out"
-    make_trunk(trunk)
+    write_trunk_layout(trunk)
     bad = write_request(tmp_path / "requests", request_data("bad-dev", ticket=""))
-    assert run_cli("--output", "json", "render", bad, "--trunk", trunk, "--out", out) == 2
-    document = json.loads(capsys.readouterr().out)
+    result = run_cli("--output", "json", "render", bad, "--trunk", trunk, "--out", out)
+    assert result.code == 2
+    document = result.json()
     assert document["files"] == []
     [result] = document["results"]
     assert result["valid"] is False and result["file"] == str(bad)

@@ -1,4 +1,4 @@
-"""Fixtures for the request tests (helpers live in ``request_support``)."""
+"""Fixtures for the request tests (helpers live in ``request_support`` and the ``testing`` toolkit)."""
 
 from __future__ import annotations
 
@@ -6,18 +6,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from request_support import Cli, Sandbox, make_sandbox
+from request_support import Sandbox, make_sandbox
+from testing.cli import Cli, run_cli
 
 
 @pytest.fixture
-def cli(capsys: pytest.CaptureFixture[str]) -> Cli:
-    return Cli(capsys)
+def cli() -> Cli:
+    return run_cli
 
 
 @pytest.fixture
-def sandbox(
-    tmp_path: Path,
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
-) -> Iterator[Sandbox]:
-    yield from make_sandbox(tmp_path, capsys, monkeypatch)
+def sandbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Sandbox]:
+    yield from make_sandbox(tmp_path, monkeypatch)

@@ -1,11 +1,12 @@
-"""Helpers for the request tests: request data, YAML files, the CLI as a user runs it, real git trunks."""
+"""Helpers for the request tests: the model alone, real git trunks, the sandbox every CLI test runs in.
+
+The CLI runner and the request builders live in the ``testing`` toolkit.
+"""
 
 from __future__ import annotations
 
-import copy
 import json
 import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,69 +14,15 @@ from typing import Any
 
 import pytest
 import yaml
+from testing.cli import Cli, run_cli
+from testing.environment import use_temp_dir
+from testing.requests import EA_SCOPE, write_request
+from testing.trunks import init_trunk
 
-from vending.cli.main import main
 from vending.errors import Finding
 from vending.request.load import validate_model
 from vending.request.model import Request
 from vending.request.yamlio import YamlDocument
-
-EA_SCOPE = "/providers/Microsoft.Billing/billingAccounts/1234567/enrollmentAccounts/7654321"
-MCA_SCOPE = "/providers/Microsoft.Billing/billingAccounts/contoso-mca/billingProfiles/bp1/invoiceSections/is1"
-MPA_SCOPE = "/providers/Microsoft.Billing/billingAccounts/contoso-mpa/customers/c-42"
-GUID_A = "6b1f4a3e-2c4d-4e5f-9a8b-1c2d3e4f5a6b"
-GUID_B = "0f8fad5b-d9cb-469f-a165-70867728950e"
-DROP = object()
-"""A value for ``request_data`` that removes the key."""
-
-BASE_REQUEST: dict[str, Any] = {
-    "interfaceVersion": "0.1.0",
-    "name": "app-dev",
-    "displayName": "App team (dev)",
-    "environment": "dev",
-    "billingScope": EA_SCOPE,
-    "managementGroup": "mg-corp-dev",
-    "location": "westeurope",
-    "owners": [{"principalId": GUID_A, "principalType": "Group"}],
-    "requestedBy": "alice@contoso.com",
-}
-BUDGET: dict[str, Any] = {
-    "amount": 100,
-    "timeGrain": "Monthly",
-    "thresholds": [80, 100],
-    "contactEmails": ["finops@contoso.com"],
-}
-
-
-def request_data(**changes: Any) -> dict[str, Any]:
-    """A valid request (dev, EA) with top-level keys replaced; ``DROP`` removes a key."""
-    data = copy.deepcopy(BASE_REQUEST)
-    for key, value in changes.items():
-        if value is DROP:
-            data.pop(key, None)
-        else:
-            data[key] = copy.deepcopy(value)
-    return data
-
-
-def prod_request(name: str = "app-prod", **changes: Any) -> dict[str, Any]:
-    """A valid prod request (prod requires a budget in a trunk made by ``vending init``)."""
-    base = {
-        "name": name,
-        "displayName": "App team (prod)",
-        "environment": "prod",
-        "managementGroup": "mg-corp-prod",
-        "budget": BUDGET,
-    }
-    return request_data(**{**base, **changes})
-
-
-def write_request(directory: Path, data: dict[str, Any], filename: str | None = None) -> Path:
-    """Write ``data`` as YAML to ``<name>.yaml`` (or ``filename``) in ``directory``."""
-    directory.mkdir(parents=True, exist_ok=True)
-    path = directory / (filename or f"{data.get('name', 'request')}.yaml")
-    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
-    return path
 
 
 def write_text(directory: Path, filename: str, text: str | bytes) -> Path:
@@ -86,36 +33,6 @@ def write_text(directory: Path, filename: str, text: str | bytes) -> Path:
     else:
         path.write_text(text, encoding="utf-8")
     return path
-
-
-@dataclass(frozen=True)
-class Result:
-    code: int
-    stdout: str
-    stderr: str
-
-    def json(self) -> Any:
-        return json.loads(self.stdout)
-
-
-class Cli:
-    """``vending`` run in-process through ``vending.cli.main``, output captured by capsys."""
-
-    def __init__(self, capsys: pytest.CaptureFixture[str]) -> None:
-        self.capsys = capsys
-
-    def __call__(self, *args: str | Path) -> Result:
-        self.capsys.readouterr()
-        code = main([str(arg) for arg in args])
-        captured = self.capsys.readouterr()
-        return Result(code, captured.out, captured.err)
-
-
-def run_subprocess(*args: str | Path, cwd: Path, env: dict[str, str] | None = None) -> Result:
-    """``vending`` as a separate process (the package has no ``__main__``)."""
-    command = [sys.executable, "-c", "import sys; from vending.cli.main import main; sys.exit(main())", *map(str, args)]
-    done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, check=False, timeout=120)
-    return Result(done.returncode, done.stdout, done.stderr)
 
 
 # ---- the model alone ----------------------------------------------------------------------------------
@@ -242,16 +159,11 @@ class Sandbox:
         return write_text(self.requests, filename, text)
 
 
-def make_sandbox(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, org: str = "example"
-) -> Iterator[Sandbox]:
-    cli = Cli(capsys)
-    trunk = tmp_path / "trunk"
-    result = cli("init", trunk, "--org", org)
-    assert result.code == 0, result.stderr
+def make_sandbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, org: str = "example") -> Iterator[Sandbox]:
+    trunk = init_trunk(tmp_path / "trunk", org=org)
     folders = [tmp_path / name for name in ("requests", "cwd", "tmp")]
     for folder in folders:
         folder.mkdir()
     monkeypatch.chdir(folders[1])
-    monkeypatch.setattr("tempfile.tempdir", str(folders[2]))
-    yield Sandbox(tmp_path, trunk, folders[0], folders[1], folders[2], cli)
+    use_temp_dir(monkeypatch, folders[2])
+    yield Sandbox(tmp_path, trunk, folders[0], folders[1], folders[2], run_cli)

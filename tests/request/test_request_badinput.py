@@ -8,7 +8,9 @@ from typing import Any
 
 import pytest
 import yaml
-from request_support import DROP, EA_SCOPE, Result, Sandbox, request_data
+from request_support import Sandbox
+from testing.cli import Result
+from testing.requests import DROP, EA_SCOPE, request_data
 
 from vending.request import yamlio
 

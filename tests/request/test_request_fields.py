@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from request_support import BUDGET, DROP, GUID_A, GUID_B, assert_rejected, assert_valid, check, request_data
+from request_support import assert_rejected, assert_valid, check
+from testing.requests import BUDGET, GUID_A, GUID_B, request_data
 
 ROLE_ID = "/providers/Microsoft.Authorization/roleDefinitions/b24988ac-6180-42a0-ab88-20f7382dd24c"
 
@@ -271,27 +272,3 @@ def test_normalized_resolves_workload_default() -> None:
     assert normalized["workload"] == "DevTest"
     assert normalized["budget"]["amount"] == 100
     assert list(normalized)[:3] == ["interfaceVersion", "name", "displayName"]
-
-
-# ---- cross-field rules: the finding names the field the rule is about --------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("changes", "field", "message"),
-    [
-        ({"budget": {**BUDGET, "thresholds": [80, 80]}}, "budget.thresholds", "must not repeat"),
-        (
-            {"network": {"addressSpace": ["10.1.0.0/16", "10.1.4.0/24"]}},
-            "network.addressSpace",
-            "ranges 10.1.0.0/16 and 10.1.4.0/24 overlap",
-        ),
-        (
-            {"billingScope": DROP},
-            "billingScope",
-            "give billingScope to create a subscription, or subscriptionId to adopt one",
-        ),
-    ],
-)
-def test_cross_field_rule_findings(changes: dict[str, Any], field: str, message: str) -> None:
-    _, findings = check(request_data(**changes))
-    assert [(f.field, f.message) for f in findings] == [(field, message)]

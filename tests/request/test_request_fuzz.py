@@ -8,7 +8,7 @@ from typing import Any
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from request_support import request_data
+from testing.requests import request_data
 
 from vending.errors import Finding
 from vending.request.load import load_request, validate_model

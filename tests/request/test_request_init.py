@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from request_support import Cli, Sandbox, commit_all, git, request_data, tree_files
+from request_support import Sandbox, commit_all, git, tree_files
+from testing.cli import Cli
+from testing.requests import request_data
 
 from vending.codeowners import lint_codeowners, owners_of, parse_codeowners
 from vending.trunk.config import load_config

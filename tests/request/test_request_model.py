@@ -3,17 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from request_support import (
-    DROP,
-    EA_SCOPE,
-    GUID_A,
-    GUID_B,
-    MCA_SCOPE,
-    MPA_SCOPE,
-    assert_rejected,
-    assert_valid,
-    request_data,
-)
+from request_support import assert_rejected, assert_valid
+from testing.requests import DROP, EA_SCOPE, GUID_A, GUID_B, MCA_SCOPE, MPA_SCOPE, request_data
 
 CYRILLIC_A = "\u0430"
 

@@ -8,7 +8,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from request_support import Sandbox, request_data, run_subprocess
+from request_support import Sandbox
+from testing.cli import run_subprocess
+from testing.requests import request_data
 
 from vending.version import INTERFACE_VERSION
 

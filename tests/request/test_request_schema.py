@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 import yaml
 from jsonschema import Draft202012Validator
-from request_support import Cli, request_data
+from testing.cli import Cli
+from testing.requests import request_data
 from tooling import require_tool
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -6,21 +6,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from request_support import (
-    BUDGET,
-    DROP,
-    GUID_A,
-    GUID_B,
-    MCA_SCOPE,
-    Result,
-    Sandbox,
-    edit_config,
-    git,
-    index_entry,
-    prod_request,
-    request_data,
-    seed_index,
-)
+from request_support import Sandbox, edit_config, git, index_entry, seed_index
+from testing.cli import Result
+from testing.requests import BUDGET, DROP, GUID_A, GUID_B, MCA_SCOPE, prod_request, request_data
 
 
 def validate(sandbox: Sandbox, *paths: Path, trunk: str | Path | None = None) -> Result:

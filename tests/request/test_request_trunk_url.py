@@ -7,7 +7,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from request_support import Result, Sandbox, git, index_entry, request_data, seed_index
+from request_support import Sandbox, git, index_entry, seed_index
+from testing.cli import Result
+from testing.requests import request_data
 
 
 def validate(sandbox: Sandbox, *paths: Path, trunk: str | Path) -> Result:

@@ -6,19 +6,16 @@ from pathlib import Path
 
 import pytest
 from semver_support import Outcome, Runner
+from testing.cli import run_cli
 
 
 @pytest.fixture
-def run_check(capsys: pytest.CaptureFixture[str]) -> Runner:
-    from vending.cli.main import main
-
+def run_check() -> Runner:
     def run(repo: Path | None, ref: str, output: str = "json") -> Outcome:
-        argv = ["--output", output, "interface", "check", "--against", ref]
+        argv: list[str | Path] = ["--output", output, "interface", "check", "--against", ref]
         if repo is not None:
-            argv += ["--repo", str(repo)]
-        capsys.readouterr()
-        code = main(argv)
-        captured = capsys.readouterr()
-        return Outcome(code, captured.out, captured.err)
+            argv += ["--repo", repo]
+        result = run_cli(*argv)
+        return Outcome(result.code, result.stdout, result.stderr)
 
     return run

@@ -1,17 +1,11 @@
-"""Fixtures for the trunk tests: a fresh bare remote made by ``vending init``, no CI host variables."""
+"""Fixtures for the trunk tests: a fresh bare remote made by ``vending init``, a requests folder."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-from trunk_support import CI_VARIABLES, make_trunk
-
-
-@pytest.fixture(autouse=True)
-def _no_ci_host(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in CI_VARIABLES:
-        monkeypatch.delenv(name, raising=False)
+from testing.trunks import make_trunk
 
 
 @pytest.fixture

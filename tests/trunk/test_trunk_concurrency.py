@@ -9,10 +9,10 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from testing.cli import cli_argv
+from testing.environment import clean_environment
 from trunk_support import (
     DEV,
-    clean_environment,
-    cli_command,
     commits,
     exists,
     git,
@@ -41,7 +41,7 @@ exit 0
 
 
 def _spawn(remote: Path, requests: list[Path], identity: str = DEV) -> subprocess.Popen[str]:
-    argv = cli_command("--output", "json", *submit_args(remote, *requests, identity=identity))
+    argv = cli_argv("--output", "json", *submit_args(remote, *requests, identity=identity))
     return subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=clean_environment())
 
 

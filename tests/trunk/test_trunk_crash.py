@@ -14,11 +14,11 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from testing.cli import cli_argv
+from testing.environment import clean_environment
 from trunk_support import (
     DEV,
     checkout,
-    clean_environment,
-    cli_command,
     commits,
     git,
     network,
@@ -40,7 +40,7 @@ def _batch(directory: Path) -> list[Path]:
 
 def _start(remote: Path, requests: list[Path], temp: Path, workdir: Path | None) -> subprocess.Popen[bytes]:
     extra = ["--workdir", str(workdir)] if workdir else []
-    argv = cli_command(*submit_args(remote, *requests), *extra)
+    argv = cli_argv(*submit_args(remote, *requests), *extra)
     return subprocess.Popen(
         argv,
         stdout=subprocess.DEVNULL,

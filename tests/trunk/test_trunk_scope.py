@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from testing.requests import write_yaml
 from trunk_support import (
     ADMINS,
     BASE,
@@ -18,7 +19,6 @@ from trunk_support import (
     submit_args,
     tip,
     vend,
-    write_data,
     write_request,
 )
 
@@ -116,7 +116,7 @@ def test_unowned_paths_are_refused(remote: Path, requests_dir: Path, tmp_path: P
 )
 def test_hostile_names_are_rejected_by_validation(remote: Path, requests_dir: Path, name: str) -> None:
     head = tip(remote)
-    request = write_data(requests_dir / "hostile.yaml", {**BASE, "name": name})
+    request = write_yaml(requests_dir / "hostile.yaml", {**BASE, "name": name})
     run = vend("--output", "json", *submit_args(remote, request))
     assert run.code == 2
     result = run.json()["results"][0]
@@ -128,7 +128,7 @@ def test_hostile_names_are_rejected_by_validation(remote: Path, requests_dir: Pa
 @pytest.mark.parametrize("environment", ["../dev", "dev/../../x", "/tmp"])
 def test_hostile_environments_are_rejected(remote: Path, requests_dir: Path, environment: str) -> None:
     head = tip(remote)
-    request = write_data(requests_dir / "hostile.yaml", {**BASE, "name": "team-a", "environment": environment})
+    request = write_yaml(requests_dir / "hostile.yaml", {**BASE, "name": "team-a", "environment": environment})
     run = vend(*submit_args(remote, request))
     assert run.code == 2
     assert tip(remote) == head

@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from testing.requests import OTHER_EA_SCOPE
 from trunk_support import (
     DEV,
     EXAMPLES,
-    OTHER_EA_SCOPE,
     changed_files,
     commits,
     exists,

@@ -1,99 +1,29 @@
-"""Helpers for the trunk tests: real git trunks (a bare remote), generated requests, the CLI as a user runs it."""
+"""Helpers for the trunk tests: reading a bare remote back, generated requests, submit's arguments.
+
+The CLI runner, ``make_trunk`` and the request builder live in the ``testing`` toolkit.
+"""
 
 from __future__ import annotations
 
-import contextlib
-import copy
-import io
 import json
-import os
 import subprocess
-import sys
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from vending.cli.main import main
+from testing.cli import run_cli
+from testing.requests import DROP, request_data, write_yaml
+from testing.trunks import git
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "requests"
-EA_SCOPE = "/providers/Microsoft.Billing/billingAccounts/1234567/enrollmentAccounts/7654321"
-OTHER_EA_SCOPE = "/providers/Microsoft.Billing/billingAccounts/1234567/enrollmentAccounts/1111111"
 DEV = "@example/platform-dev"
 PROD = "@example/platform-prod"
 ADMINS = "@example/platform-admins"
-CLI_SCRIPT = "import sys; from vending.cli.main import main; sys.exit(main(sys.argv[1:]))"
-CI_VARIABLES = (
-    "GITHUB_ACTIONS",
-    "GITHUB_ACTOR",
-    "GITHUB_ACTOR_ID",
-    "TF_BUILD",
-    "BUILD_REQUESTEDFOR",
-    "BUILD_REQUESTEDFOREMAIL",
-    "GITHUB_STEP_SUMMARY",
-    "GITHUB_OUTPUT",
-)
+GENERATED = {"displayName": "Generated subscription", "name": DROP}
+BASE: dict[str, Any] = request_data(**GENERATED)
+"""A valid dev request without a name."""
 
-BASE: dict[str, Any] = {
-    "interfaceVersion": "0.1.0",
-    "displayName": "Generated subscription",
-    "environment": "dev",
-    "billingScope": EA_SCOPE,
-    "managementGroup": "mg-corp-dev",
-    "location": "westeurope",
-    "owners": [{"principalId": "6b1f4a3e-2c4d-4e5f-9a8b-1c2d3e4f5a6b", "principalType": "Group"}],
-    "requestedBy": "alice@contoso.com",
-}
-
-
-@dataclass(frozen=True)
-class Run:
-    """One CLI run: exit code and what it printed."""
-
-    code: int
-    stdout: str
-    stderr: str
-
-    def json(self) -> Any:
-        return json.loads(self.stdout)
-
-
-def vend(*args: str | Path) -> Run:
-    """Run ``vending ARGS`` in-process as a user would, capturing the exit code and output."""
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main([str(arg) for arg in args])
-    return Run(code, out.getvalue(), err.getvalue())
-
-
-def cli_command(*args: str | Path) -> list[str]:
-    """argv of ``vending ARGS`` in a separate process."""
-    return [sys.executable, "-c", CLI_SCRIPT, *(str(arg) for arg in args)]
-
-
-def clean_environment(extra: dict[str, str] | None = None) -> dict[str, str]:
-    """The environment for a subprocess: no CI host variables, plus ``extra``."""
-    env = {key: value for key, value in os.environ.items() if key not in CI_VARIABLES}
-    env.update(extra or {})
-    return env
-
-
-def git(cwd: Path, *args: str, check: bool = True) -> str:
-    result = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False)
-    if check and result.returncode != 0:
-        raise AssertionError(f"git {' '.join(args)} failed: {result.stderr}")
-    return result.stdout
-
-
-def make_trunk(base: Path, org: str = "example") -> Path:
-    """A trunk made by ``vending init``, published as a bare repository; returns the bare remote."""
-    source = base / "trunk-src"
-    run = vend("init", source, "--org", org)
-    assert run.code == 0, run.stderr
-    remote = base / "remote.git"
-    git(base, "clone", "--quiet", "--bare", str(source), str(remote))
-    return remote
+vend = run_cli
+"""``vending ARGS`` in-process as a user runs it (the trunk tests' name for ``testing.cli.run_cli``)."""
 
 
 def tip(remote: Path, branch: str = "main") -> str:
@@ -169,27 +99,15 @@ def push_admin_change(remote: Path, work: Path, files: dict[str, str | None], su
     return tip(remote)
 
 
-def request_data(name: str, **changes: Any) -> dict[str, Any]:
+def trunk_request(name: str, **changes: Any) -> dict[str, Any]:
     """A valid dev request named ``name`` with top-level keys replaced (``None`` removes a key)."""
-    data = copy.deepcopy(BASE)
-    data["name"] = name
-    for key, value in changes.items():
-        if value is None:
-            data.pop(key, None)
-        else:
-            data[key] = copy.deepcopy(value)
-    return data
+    dropped = {key: DROP if value is None else value for key, value in changes.items()}
+    return request_data(**{**GENERATED, "name": name, **dropped})
 
 
 def write_request(directory: Path, name: str, **changes: Any) -> Path:
     """A request file ``<directory>/<name>.yaml``."""
-    return write_data(directory / f"{name}.yaml", request_data(name, **changes))
-
-
-def write_data(path: Path, data: dict[str, Any]) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(yaml.safe_dump(data, sort_keys=False))
-    return path
+    return write_yaml(directory / f"{name}.yaml", trunk_request(name, **changes))
 
 
 def network(index: int) -> dict[str, Any]:
