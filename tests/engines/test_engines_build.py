@@ -1,8 +1,10 @@
 """tools/engines/build: real engines from the Go module proxy, cached, announced as KEY=VALUE lines.
 
 The first run on a machine builds OpenTofu and the providers from source (many minutes); later runs reuse
-the cache (VENDING_ENGINES_CACHE or the per-user default). Skipped when `go` is missing or the module proxy
-refuses a module, unless VENDING_REQUIRE_TOOLS=1, in which case those fail.
+the cache (VENDING_ENGINES_CACHE or the per-user default). Skipped when `go` is missing, unless
+VENDING_REQUIRE_TOOLS=1, in which case that fails. When the module proxy refuses a module (exit 3), the tools
+that did build are still checked, and the checks of the complete set skip naming what the proxy refused: a
+refusal is the registry's answer, not a tool missing from the machine.
 """
 
 from __future__ import annotations
@@ -58,21 +60,48 @@ def runs() -> tuple[subprocess.CompletedProcess[str], subprocess.CompletedProces
     if shutil.which("go") is None:
         _skip_or_fail("go is not installed: the engines are built from source with the Go toolchain")
     first = _run_build()
-    if first.returncode == 3:
-        _skip_or_fail(f"the Go module proxy refused a module the engines need:\n{first.stderr[-3000:]}")
-    assert first.returncode == 0, f"build failed ({first.returncode}):\n{first.stderr[-6000:]}"
+    assert first.returncode in (0, 3), f"build failed ({first.returncode}):\n{first.stderr[-6000:]}"
     second = _run_build()
-    assert second.returncode == 0, f"second build failed ({second.returncode}):\n{second.stderr[-6000:]}"
+    assert second.returncode == first.returncode, f"second build: {second.returncode}:\n{second.stderr[-6000:]}"
     return first, second
 
 
 @pytest.fixture(scope="module")
-def env(runs: tuple[subprocess.CompletedProcess[str], subprocess.CompletedProcess[str]]) -> dict[str, str]:
+def built(runs: tuple[subprocess.CompletedProcess[str], subprocess.CompletedProcess[str]]) -> dict[str, str]:
+    """What the build printed, complete or not."""
     return _parse(runs[0].stdout)
 
 
+@pytest.fixture(scope="module")
+def env(built: dict[str, str]) -> dict[str, str]:
+    """The complete set; skips (even in CI) when the module proxy refused part of it, naming the part."""
+    refused = built.get("VENDING_ENGINES_REFUSED")
+    if refused:
+        pytest.skip(f"the Go module proxy refuses {refused}: the complete engine set cannot be built here")
+    return built
+
+
+def test_tools_that_built_answer_even_when_a_module_is_refused(built: dict[str, str]) -> None:
+    assert _version_line(built["VENDING_TOFU"], "version") == f"OpenTofu v{built['VENDING_TOFU_VERSION']}"
+    assert _version_line(built["VENDING_KUBECONFORM"], "-v").startswith("v")
+    assert _version_line(built["VENDING_ACTIONLINT"], "-version").startswith("v")
+    if built.get("VENDING_ENGINES_REFUSED"):
+        assert "TF_CLI_CONFIG_FILE" not in built, "a partial set must not offer a provider config"
+
+
+def test_a_second_run_rebuilds_nothing(
+    runs: tuple[subprocess.CompletedProcess[str], subprocess.CompletedProcess[str]],
+) -> None:
+    first, second = runs
+    assert second.stdout == first.stdout
+    assert re.search(r"^engines: built 0, cached \d+", second.stderr, re.MULTILINE), second.stderr
+    assert "engines: building:" not in second.stderr
+
+
 def _version_line(*argv: str) -> str:
-    done = subprocess.run(list(argv), capture_output=True, text=True, timeout=60, check=True)
+    # A TF_CLI_CONFIG_FILE naming a missing file makes tofu print a warning before its version.
+    quiet = {k: v for k, v in os.environ.items() if k not in ("TF_CLI_CONFIG_FILE", "TERRAFORM_CONFIG")}
+    done = subprocess.run(list(argv), capture_output=True, text=True, timeout=60, check=True, env=quiet)
     return done.stdout.splitlines()[0].strip()
 
 
@@ -124,14 +153,10 @@ def test_cli_config_uses_only_the_mirror_with_both_providers(env: dict[str, str]
         assert os.access(provider, os.X_OK), rel
 
 
-def test_second_run_rebuilds_nothing(
-    runs: tuple[subprocess.CompletedProcess[str], subprocess.CompletedProcess[str]],
+def test_second_run_of_the_complete_set_caches_all_five(
+    env: dict[str, str], runs: tuple[subprocess.CompletedProcess[str], subprocess.CompletedProcess[str]]
 ) -> None:
-    first, second = runs
-    assert second.stdout == first.stdout
-    assert re.search(r"^engines: built 0, cached \d+, failed 0", second.stderr, re.MULTILINE), second.stderr
-    assert "engines: building:" not in second.stderr
-    assert second.stderr.count("engines: cached:") == 5
+    assert runs[1].stderr.count("engines: cached:") == 5
 
 
 def test_tofu_init_uses_the_mirror_offline(env: dict[str, str], tmp_path: Path) -> None:
