@@ -14,6 +14,7 @@ from azure.mgmt.managementgroups import ManagementGroupsMgmtClient
 from azure.mgmt.subscription import SubscriptionClient
 
 from vending.azure.credentials import SharedTokenCache, token_object_id
+from vending.azure.endpoint import path_segment
 from vending.azure.models import (
     AliasInfo,
     AzureReadError,
@@ -126,7 +127,10 @@ class SdkAzureReader:
 
     def get_subscription(self, subscription_id: str) -> SubscriptionInfo | None:
         try:
-            item = self._call("subscriptions.get", lambda: self.subscriptions.subscriptions.get(subscription_id))
+            item = self._call(
+                "subscriptions.get",
+                lambda: self.subscriptions.subscriptions.get(path_segment(subscription_id, "subscription id")),
+            )
         except AzureReadError as error:
             if error.status == 404:
                 return None
@@ -136,13 +140,18 @@ class SdkAzureReader:
     def list_locations(self, subscription_id: str) -> list[str]:
         items = self._call(
             "subscriptions.list_locations",
-            lambda: list(self.subscriptions.subscriptions.list_locations(subscription_id)),
+            lambda: list(
+                self.subscriptions.subscriptions.list_locations(path_segment(subscription_id, "subscription id"))
+            ),
         )
         return [str(item.name) for item in items if item.name]
 
     def management_group_exists(self, group_id: str) -> bool:
         try:
-            self._call("management_groups.get", lambda: self.groups.management_groups.get(group_id))
+            self._call(
+                "management_groups.get",
+                lambda: self.groups.management_groups.get(path_segment(group_id, "management group")),
+            )
         except AzureReadError as error:
             if error.scope_missing_or_forbidden:
                 return False
@@ -151,7 +160,7 @@ class SdkAzureReader:
 
     def get_alias(self, name: str) -> AliasInfo | None:
         try:
-            alias = self._call("alias.get", lambda: self.subscriptions.alias.get(name))
+            alias = self._call("alias.get", lambda: self.subscriptions.alias.get(path_segment(name, "alias")))
         except AzureReadError as error:
             if error.status == 404:
                 return None
@@ -183,7 +192,8 @@ class SdkAzureReader:
 
     def get_billing_account_policy(self, billing_account: str) -> BillingPolicyInfo:
         policy = self._call(
-            "billing_account.get_policy", lambda: self.subscriptions.billing_account.get_policy(billing_account)
+            "billing_account.get_policy",
+            lambda: self.subscriptions.billing_account.get_policy(path_segment(billing_account, "billing account")),
         )
         props = policy.properties
         if props is None:

@@ -20,7 +20,8 @@ from azure.core.pipeline import PipelineRequest, PipelineResponse
 from azure.core.pipeline.policies import HTTPPolicy
 
 from vending.azure.credentials import StaticTokenRefusedError
-from vending.azure.settings import endpoint_host, is_loopback_host
+from vending.azure.endpoint import connect_host as endpoint_host
+from vending.azure.endpoint import is_loopback_host
 
 READ_METHODS = frozenset({"GET", "HEAD"})
 REMAINING_READS_HEADER = "x-ms-ratelimit-remaining-tenant-reads"

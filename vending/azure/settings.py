@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
-from urllib.parse import urlsplit
 
+from vending.azure.endpoint import connect_host, is_loopback_host, parse_endpoint
 from vending.errors import InputError
 
 DEFAULT_ARM_ENDPOINT = "https://management.azure.com"
@@ -24,18 +23,9 @@ TENANT_VARIABLES = ("VENDING_TENANT_ID", "AZURESUBSCRIPTION_TENANT_ID", "AZURE_T
 
 
 def endpoint_host(url: str) -> str:
-    """The host name of a URL, lowercase, without brackets or port."""
-    return (urlsplit(url).hostname or "").lower()
-
-
-def is_loopback_host(host: str) -> bool:
-    """True for ``localhost``, 127.0.0.0/8 and ::1."""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
+    """The host a request to ``url`` connects to, lowercase, without brackets or port; empty when the
+    URL parsers disagree about it (see ``vending/azure/endpoint.py``)."""
+    return connect_host(url)
 
 
 @dataclass(frozen=True)
@@ -68,13 +58,7 @@ class AzureSettings:
     read_timeout: float = 60.0
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "arm_endpoint", self.arm_endpoint.rstrip("/"))
-        split = urlsplit(self.arm_endpoint)
-        if split.scheme != "https" or not split.hostname or split.path not in ("", "/"):
-            raise InputError(
-                f"--arm-endpoint: must be an https URL without a path, like "
-                f"{DEFAULT_ARM_ENDPOINT} (got {self.arm_endpoint!r})"
-            )
+        object.__setattr__(self, "arm_endpoint", parse_endpoint(self.arm_endpoint).url)
         if self.max_concurrency < 1 or self.read_burst < 1 or self.read_refill_per_second <= 0:
             raise InputError("max_concurrency, read_burst and read_refill_per_second must be positive")
         if self.credential == "static-test" and not self.is_loopback:
@@ -125,7 +109,7 @@ def settings_from_env(env: Mapping[str, str], arm_endpoint: str | None, ca_bundl
         raise InputError(f"--ca-bundle: {bundle_path} is not a file")
     pipelines = pipelines_connection(env)
     kind: CredentialKind = "default"
-    if is_loopback_host(endpoint_host(endpoint)):
+    if parse_endpoint(endpoint).is_loopback:
         kind = "static-test"
     elif pipelines is not None:
         kind = "azure-pipelines"
