@@ -22,6 +22,7 @@ from azure.core.pipeline.policies import HTTPPolicy
 from vending.azure.credentials import StaticTokenRefusedError
 from vending.azure.endpoint import connect_host as endpoint_host
 from vending.azure.endpoint import is_loopback_host
+from vending.errors import AzureCheckError
 
 READ_METHODS = frozenset({"GET", "HEAD"})
 REMAINING_READS_HEADER = "x-ms-ratelimit-remaining-tenant-reads"
@@ -72,6 +73,30 @@ class TokenBucket:
         with self._lock:
             self._refill()
             return self._tokens
+
+
+class Deadline:
+    """The end of the Azure check phase: ``seconds`` from its creation, on a monotonic clock."""
+
+    def __init__(self, seconds: float, endpoint: str, clock: Callable[[], float] = time.monotonic) -> None:
+        self.seconds = seconds
+        self.endpoint = endpoint
+        self._clock = clock
+        self._end = clock() + seconds
+
+    def remaining(self) -> float:
+        return self._end - self._clock()
+
+    def check(self) -> float:
+        """The seconds left; ``AzureCheckError`` (exit 3) once there are none."""
+        left = self.remaining()
+        if left <= 0:
+            raise AzureCheckError(
+                f"the Azure checks against {self.endpoint} did not finish within {self.seconds:g} seconds "
+                "(--azure-timeout / VENDING_AZURE_TIMEOUT); Azure Resource Manager is slow or stalled, try again "
+                "later or allow more time"
+            )
+        return left
 
 
 @dataclass(frozen=True)
@@ -125,16 +150,30 @@ class TrafficStats:
 
 
 class PacingPolicy(HTTPPolicy[Any, Any]):
-    """Waits for a read token before each read attempt and keeps the counts."""
+    """Waits for a read token before each read attempt and keeps the counts; with a ``deadline``, refuses
+    to start an attempt after it and bounds each attempt's connect and read timeouts by the time left."""
 
-    def __init__(self, bucket: TokenBucket, stats: TrafficStats) -> None:
+    def __init__(
+        self,
+        bucket: TokenBucket,
+        stats: TrafficStats,
+        deadline: Deadline | None = None,
+        timeouts: tuple[float, float] = (15.0, 60.0),
+    ) -> None:
         super().__init__()
         self.bucket = bucket
         self.stats = stats
+        self.deadline = deadline
+        self.timeouts = timeouts
 
     def send(self, request: PipelineRequest[Any]) -> PipelineResponse[Any, Any]:
         is_read = request.http_request.method.upper() in READ_METHODS
         paced = self.bucket.acquire() if is_read else 0.0
+        if self.deadline is not None:
+            left = self.deadline.check()
+            connect, read = self.timeouts
+            request.context.options["connection_timeout"] = min(connect, left)
+            request.context.options["read_timeout"] = min(read, left)
         attempt = int(request.context.get(ATTEMPT_KEY, 0)) + 1
         request.context[ATTEMPT_KEY] = attempt
         self.stats.sent(paced, retry=attempt > 1)

@@ -11,6 +11,7 @@ from vending.azure.endpoint import connect_host, is_loopback_host, parse_endpoin
 from vending.errors import InputError
 
 DEFAULT_ARM_ENDPOINT = "https://management.azure.com"
+DEFAULT_TIMEOUT = 300.0
 CredentialKind = Literal["default", "static-test", "azure-pipelines"]
 PIPELINES_VARIABLES = (
     "SYSTEM_OIDCREQUESTURI",
@@ -43,7 +44,8 @@ class AzureSettings:
     """Connection settings of one run; ``credential`` picks how tokens are obtained.
 
     ``read_burst`` and ``read_refill_per_second`` mirror ARM's read bucket so the client paces
-    itself instead of running into 429s.
+    itself instead of running into 429s. ``timeout`` bounds the whole Azure check phase (seconds);
+    ``read_timeout`` bounds one read of one response.
     """
 
     arm_endpoint: str = DEFAULT_ARM_ENDPOINT
@@ -56,11 +58,15 @@ class AzureSettings:
     read_refill_per_second: float = 25.0
     retry_total: int = 10
     read_timeout: float = 60.0
+    timeout: float = DEFAULT_TIMEOUT
+    max_pages: int = 1000
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "arm_endpoint", parse_endpoint(self.arm_endpoint).url)
         if self.max_concurrency < 1 or self.read_burst < 1 or self.read_refill_per_second <= 0:
             raise InputError("max_concurrency, read_burst and read_refill_per_second must be positive")
+        if not self.timeout > 0 or not self.read_timeout > 0 or self.max_pages < 1:
+            raise InputError(f"--azure-timeout / VENDING_AZURE_TIMEOUT: must be a positive number (got {self.timeout})")
         if self.credential == "static-test" and not self.is_loopback:
             raise InputError(
                 f"--arm-endpoint: the static test token is only used for a loopback endpoint "
@@ -95,7 +101,9 @@ def pipelines_connection(env: Mapping[str, str]) -> PipelinesConnection | None:
     )
 
 
-def settings_from_env(env: Mapping[str, str], arm_endpoint: str | None, ca_bundle: str | None) -> AzureSettings:
+def settings_from_env(
+    env: Mapping[str, str], arm_endpoint: str | None, ca_bundle: str | None, timeout: float = DEFAULT_TIMEOUT
+) -> AzureSettings:
     """Resolve the settings: flags win over ``VENDING_ARM_ENDPOINT`` / ``VENDING_ARM_CA_BUNDLE``.
 
     A loopback endpoint gets the static test token; an Azure DevOps job with a workload identity
@@ -116,5 +124,10 @@ def settings_from_env(env: Mapping[str, str], arm_endpoint: str | None, ca_bundl
     names = TENANT_VARIABLES[:1] if kind == "static-test" else TENANT_VARIABLES
     tenant = next((env[name] for name in names if env.get(name)), None)
     return AzureSettings(
-        arm_endpoint=endpoint, ca_bundle=bundle_path, tenant_id=tenant, credential=kind, pipelines=pipelines
+        arm_endpoint=endpoint,
+        ca_bundle=bundle_path,
+        tenant_id=tenant,
+        credential=kind,
+        pipelines=pipelines,
+        timeout=timeout,
     )

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from azure.core.exceptions import (
     AzureError,
     ClientAuthenticationError,
+    DecodeError,
     HttpResponseError,
     ServiceRequestError,
     ServiceResponseError,
@@ -16,6 +17,10 @@ from azure.core.exceptions import (
 from vending.azure.models import AzureReadError
 from vending.errors import AzureCheckError
 
+# What the SDK raises, besides AzureError, when an answer cannot be read: ValueError (UnicodeDecodeError,
+# JSONDecodeError and msrest's DeserializationError among them), TypeError/KeyError/AttributeError from an
+# unexpected shape, RecursionError from very deep JSON.
+UNREADABLE = (ValueError, TypeError, KeyError, AttributeError, RecursionError)
 LOGIN_HINT = (
     "run `az login` (or `az login --tenant <tenant>`), or configure workload identity for the "
     "pipeline (see docs/azure.md)"
@@ -48,6 +53,8 @@ def translated(what: str, endpoint: str) -> Iterator[None]:
     """Run an SDK call; re-raise its failure as ``AzureReadError`` or ``AzureCheckError``."""
     try:
         yield
+    except DecodeError as exc:
+        raise unreadable(what, endpoint, exc) from exc
     except ClientAuthenticationError as exc:
         if exc.status_code in (401, 403) and (error_code(exc) or "").lower() == "usernotauthorized":
             raise _read_error(what, exc) from exc
@@ -67,3 +74,21 @@ def translated(what: str, endpoint: str) -> Iterator[None]:
         ) from exc
     except AzureError as exc:
         raise AzureCheckError(f"Azure call failed ({what}) at {endpoint}: {error_message(exc)}") from exc
+    except UNREADABLE as exc:
+        raise unreadable(what, endpoint, exc) from exc
+
+
+def unreadable(what: str, endpoint: str, exc: BaseException) -> AzureCheckError:
+    """An answer the SDK could not decode or deserialize: an HTML page, garbled bytes, the wrong shape."""
+    detail = "JSON nested too deeply to read" if isinstance(exc, RecursionError) else _first_line(exc)[:200]
+    return AzureCheckError(
+        f"Azure Resource Manager at {endpoint} gave an answer to {what} that is not what ARM sends "
+        f"({type(exc).__name__}: {detail}); check --arm-endpoint / VENDING_ARM_ENDPOINT and any proxy "
+        "between you and Azure (an HTML page often comes from a TLS-inspecting proxy or a captive portal)"
+    )
+
+
+def _first_line(exc: BaseException) -> str:
+    message = exc.message if isinstance(exc, AzureError) else str(exc)
+    lines = str(message or "").strip().splitlines()
+    return lines[0] if lines else type(exc).__name__
