@@ -3,6 +3,11 @@ against the emulator in each fault mode, with small timeouts so every test ends 
 
 from __future__ import annotations
 
+import json
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -164,3 +169,24 @@ def test_bad_fault_options_are_refused(value: str) -> None:
     result = run_cli("emulator", "--fault", value)
     assert result.code == 2
     assert "--fault" in result.stderr
+
+
+def test_vending_emulator_fault_option_reaches_the_served_answers(tmp_path: Path) -> None:
+    info_file = tmp_path / "emulator.json"
+    command = [sys.executable, "-m", "vending.emulator", "--info-file", str(info_file), "--fault", "garbled"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        for _ in range(600):
+            if info_file.exists() or process.poll() is not None:
+                break
+            time.sleep(0.05)
+        info = json.loads(info_file.read_text(encoding="utf-8"))
+        request = write_request(tmp_path, REQUEST)
+        result = run_cli(
+            "validate", "--azure", "--arm-endpoint", info["endpoint"], "--ca-bundle", info["ca_bundle"], request
+        )
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.communicate(timeout=30)
+    assert result.code == 3, result.stderr
+    assert "not what ARM sends" in result.stderr
