@@ -9,15 +9,17 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import click
 import pytest
+from azure.core.utils import CaseInsensitiveDict
 from testing.cli import run_cli
 from testing.requests import request_data, write_request
 
 from vending.azure import AzureSettings, run_azure_checks
-from vending.azure.pacing import Deadline
+from vending.azure.pacing import Deadline, DeadlineRetryPolicy
 from vending.azure.translate import translated
 from vending.emulator import Emulator, run_emulator
 from vending.emulator.command import parse_faults
@@ -190,3 +192,35 @@ def test_vending_emulator_fault_option_reaches_the_served_answers(tmp_path: Path
         process.communicate(timeout=30)
     assert result.code == 3, result.stderr
     assert "not what ARM sends" in result.stderr
+
+
+def test_a_retry_after_longer_than_the_time_left_ends_the_run_at_once() -> None:
+    with run_emulator(faults=(("503", 1.0),), retry_after=30, seed=1) as emu:
+        error = _check(emu, timeout=2.0, retry_total=5)
+        served = emu.stats.faults
+    assert "did not finish within 2 seconds" in error.message
+    assert sum(served.values()) <= 8  # one 503 per read in flight, no retry after it
+
+
+class _Transport:
+    def __init__(self) -> None:
+        self.slept: list[float] = []
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+
+
+@pytest.mark.parametrize(("retry_after", "gives_up"), [("30", True), ("1", False)])
+def test_the_retry_policy_does_not_wait_past_the_deadline(retry_after: str, gives_up: bool) -> None:
+    now = [0.0]
+    policy = DeadlineRetryPolicy(Deadline(5, "https://arm.example", clock=lambda: now[0]), retry_backoff_factor=0)
+    response = SimpleNamespace(http_response=SimpleNamespace(headers=CaseInsensitiveDict({"Retry-After": retry_after})))
+    transport = _Transport()
+    settings = policy.configure_retries({})
+    if gives_up:
+        with pytest.raises(AzureCheckError, match="within 5 seconds"):
+            policy.sleep(settings, transport, response)
+        assert transport.slept == []
+    else:
+        policy.sleep(settings, transport, response)
+        assert transport.slept == [1.0]

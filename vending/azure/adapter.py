@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any, Protocol, TypeVar
 
 from azure.core.credentials import TokenCredential
-from azure.core.pipeline.policies import HTTPPolicy, RetryPolicy
+from azure.core.pipeline.policies import HTTPPolicy
 from azure.core.pipeline.transport import RequestsTransport
 from azure.mgmt.managementgroups import ManagementGroupsMgmtClient
 from azure.mgmt.subscription import SubscriptionClient
@@ -23,7 +23,14 @@ from vending.azure.models import (
     TenantInfo,
     TenantPolicyInfo,
 )
-from vending.azure.pacing import Deadline, LoopbackOnlyPolicy, PacingPolicy, TokenBucket, TrafficStats
+from vending.azure.pacing import (
+    Deadline,
+    DeadlineRetryPolicy,
+    LoopbackOnlyPolicy,
+    PacingPolicy,
+    TokenBucket,
+    TrafficStats,
+)
 from vending.azure.report import ReadUsage
 from vending.azure.settings import AzureSettings
 from vending.azure.translate import translated
@@ -98,7 +105,8 @@ class SdkAzureReader:
             read_timeout=settings.read_timeout,
             connection_timeout=CONNECT_TIMEOUT,
         )
-        retry = RetryPolicy(
+        retry = DeadlineRetryPolicy(
+            self.deadline,
             retry_total=settings.retry_total,
             retry_connect=5,
             retry_read=5,

@@ -17,7 +17,7 @@ from typing import Any
 
 from azure.core.exceptions import AzureError
 from azure.core.pipeline import PipelineRequest, PipelineResponse
-from azure.core.pipeline.policies import HTTPPolicy
+from azure.core.pipeline.policies import HTTPPolicy, RetryPolicy
 
 from vending.azure.credentials import StaticTokenRefusedError
 from vending.azure.endpoint import connect_host as endpoint_host
@@ -91,12 +91,16 @@ class Deadline:
         """The seconds left; ``AzureCheckError`` (exit 3) once there are none."""
         left = self.remaining()
         if left <= 0:
-            raise AzureCheckError(
-                f"the Azure checks against {self.endpoint} did not finish within {self.seconds:g} seconds "
-                "(--azure-timeout / VENDING_AZURE_TIMEOUT); Azure Resource Manager is slow or stalled, try again "
-                "later or allow more time"
-            )
+            self.expire()
         return left
+
+    def expire(self) -> None:
+        """Give up now: ``AzureCheckError`` (exit 3) naming the option."""
+        raise AzureCheckError(
+            f"the Azure checks against {self.endpoint} did not finish within {self.seconds:g} seconds "
+            "(--azure-timeout / VENDING_AZURE_TIMEOUT); Azure Resource Manager is slow or stalled, try again "
+            "later or allow more time"
+        )
 
 
 @dataclass(frozen=True)
@@ -193,6 +197,22 @@ class PacingPolicy(HTTPPolicy[Any, Any]):
             self.bucket.limit_to(0)
         elif remaining is not None and remaining.isdigit() and int(remaining) + 1 < self.bucket.tokens:
             self.bucket.limit_to(int(remaining))
+
+
+class DeadlineRetryPolicy(RetryPolicy[Any, Any]):
+    """azure-core's retry policy that gives up at once when the wait before the next attempt (a server's
+    ``Retry-After`` or the backoff) would not end before the deadline."""
+
+    def __init__(self, deadline: Deadline, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.deadline = deadline
+
+    def sleep(self, settings: dict[str, Any], transport: Any, response: Any = None) -> None:
+        retry_after = self.get_retry_after(response) if response is not None else None
+        wait = retry_after if retry_after else self.get_backoff_time(settings)
+        if wait >= self.deadline.remaining():
+            self.deadline.expire()
+        super().sleep(settings, transport, response)
 
 
 class LoopbackOnlyPolicy(HTTPPolicy[Any, Any]):
