@@ -61,7 +61,7 @@ def test_an_unreadable_answer_is_exit_3_naming_the_endpoint(kind: str) -> None:
 def test_a_deeply_nested_answer_is_named_as_such() -> None:
     with run_emulator(faults=(("deep-json", 1.0),), seed=1) as emu:
         error = _check(emu)
-    assert "nested too deeply" in error.message or "DecodeError" in error.message
+    assert "nested too deeply" in error.message
 
 
 def test_a_stalled_read_gives_up_after_the_read_timeout() -> None:
@@ -140,7 +140,7 @@ def test_every_non_azure_failure_of_the_sdk_maps_to_exit_3(failure: Exception) -
         raise failure
     assert "https://arm.example" in caught.value.message
     assert "subscriptions.list" in caught.value.message
-    assert type(failure).__name__ in caught.value.message
+    assert "not what ARM sends" in caught.value.message
 
 
 def test_the_deadline_refuses_once_its_time_is_spent() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -80,15 +81,20 @@ def translated(what: str, endpoint: str) -> Iterator[None]:
 
 def unreadable(what: str, endpoint: str, exc: BaseException) -> AzureCheckError:
     """An answer the SDK could not decode or deserialize: an HTML page, garbled bytes, the wrong shape."""
-    detail = "JSON nested too deeply to read" if isinstance(exc, RecursionError) else _first_line(exc)[:200]
     return AzureCheckError(
         f"Azure Resource Manager at {endpoint} gave an answer to {what} that is not what ARM sends "
-        f"({type(exc).__name__}: {detail}); check --arm-endpoint / VENDING_ARM_ENDPOINT and any proxy "
-        "between you and Azure (an HTML page often comes from a TLS-inspecting proxy or a captive portal)"
+        f"({_what_was_wrong(exc)}); check --arm-endpoint / VENDING_ARM_ENDPOINT and any proxy between you "
+        "and Azure (an HTML page often comes from a TLS-inspecting proxy or a captive portal)"
     )
 
 
-def _first_line(exc: BaseException) -> str:
-    message = exc.message if isinstance(exc, AzureError) else str(exc)
-    lines = str(message or "").strip().splitlines()
-    return lines[0] if lines else type(exc).__name__
+def _what_was_wrong(exc: BaseException) -> str:
+    if isinstance(exc, RecursionError):
+        return "JSON nested too deeply to read"
+    if isinstance(exc, UnicodeDecodeError):
+        return f"the body is not UTF-8: byte {exc.start}"
+    if isinstance(exc, json.JSONDecodeError):
+        return f"the body is not JSON: {exc.msg} at character {exc.pos}"
+    if isinstance(exc, DecodeError):
+        return f"the body is not JSON: {str(exc.message).splitlines()[0][:160]}"
+    return f"the body does not have the shape ARM gives this read: {type(exc).__name__}"
