@@ -20,6 +20,7 @@ from pathlib import Path
 from git import GitCommandError, Repo
 
 from vending.errors import Finding, TrunkError
+from vending.reporting.redact import redact
 from vending.trunk.fastimport import Person, PlannedCommit, fast_import
 from vending.trunk.files import write_tree
 from vending.trunk.layout import ALWAYS_CHECKED_OUT, FILES_ONLY
@@ -47,12 +48,13 @@ def git_reason(exc: GitCommandError, fallback: str = "git failed") -> str:
     lines = [line.strip().removeprefix("stderr: ").strip(" '") for line in str(exc.stderr or exc).splitlines()]
     lines = [line for line in lines if line]
     fatal = [line for line in lines if line.startswith(("fatal:", "error:"))]
-    return (fatal or lines or [fallback])[0]
+    return redact((fatal or lines or [fallback])[0])
 
 
 def unreachable(location: str, exc: GitCommandError) -> TrunkError:
-    finding = Finding(location, "", f"trunk is unreachable: git: {git_reason(exc)}")
-    return TrunkError(f"trunk {location} is unreachable", [finding])
+    shown = redact(location)
+    finding = Finding(shown, "", f"trunk is unreachable: git: {git_reason(exc)}")
+    return TrunkError(f"trunk {shown} is unreachable", [finding])
 
 
 class TrunkClone:
@@ -117,9 +119,8 @@ class TrunkClone:
             "bare clone, or allow it with 'git config receive.denyCurrentBranch updateInstead' in the trunk "
             "(vending init sets this)"
         )
-        return TrunkError(
-            f"trunk {self.location} refuses pushes to its checked-out branch", [Finding(self.location, "", message)]
-        )
+        shown = redact(self.location)
+        return TrunkError(f"trunk {shown} refuses pushes to its checked-out branch", [Finding(shown, "", message)])
 
     def changed_files(self, base: str) -> list[str]:
         return [p for p in self._git("diff", "--name-only", "-z", base, "HEAD").split("\0") if p]

@@ -15,6 +15,7 @@ from git import GitCommandError, Repo
 from git.exc import GitError
 
 from vending.errors import Finding, InputError, TrunkError
+from vending.reporting.redact import redact
 from vending.trunk.layout import CONFIG_FILE
 from vending.trunk.repository import TrunkClone, clone_branch, git_reason, unreachable
 
@@ -49,15 +50,21 @@ def read_trunk(location: str, branch: str = "main") -> Iterator[Path]:
     if local.is_dir() and not is_repository:
         raise InputError(
             "not a trunk",
-            [Finding(location, "", f"has no {CONFIG_FILE}: give a trunk's working tree, a bare repository or a URL")],
+            [
+                Finding(
+                    redact(location),
+                    "",
+                    f"has no {CONFIG_FILE}: give a trunk's working tree, a bare repository or a URL",
+                )
+            ],
         )
     with temporary_directory("vending-trunk-") as tmp:
         try:
             clone_branch(location, branch, tmp / "trunk", sparse=False).close()
         except GitCommandError as exc:
             reason = git_reason(exc, "git clone failed")
-            finding = Finding(location, "", f"cannot clone branch {branch!r}: {reason}")
-            raise TrunkError(f"cannot read trunk {location}", [finding]) from exc
+            finding = Finding(redact(location), "", f"cannot clone branch {branch!r}: {reason}")
+            raise TrunkError(f"cannot read trunk {redact(location)}", [finding]) from exc
         yield tmp / "trunk"
 
 
