@@ -13,7 +13,7 @@ Private clones, their locks and the temporary clone of a read live in :mod:`vend
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from enum import Enum
 from pathlib import Path
 
@@ -87,16 +87,20 @@ class TrunkClone:
         self._git("clean", "--quiet", "-fdx")
         return self.tip()
 
-    def commit_series(self, commits: Sequence[PlannedCommit]) -> list[str]:
+    def commit_series(self, commits: Iterable[PlannedCommit]) -> list[str]:
         """Write ``commits``' files into the working tree, make the commits on top of HEAD in order (one
-        ``git fast-import``) and move the branch to the last. Returns the commit ids."""
+        ``git fast-import``) and move the branch to the last. Returns the commit ids. ``commits`` may be a
+        generator: each commit is written and spooled as it comes, and dropped."""
         base = self.tip()
-        for commit in commits:
-            write_tree(self.root, commit.files)
-        shas = fast_import(self.root, Path(str(self.repo.git_dir)), commits, base, self.location)
+        shas = fast_import(self.root, Path(str(self.repo.git_dir)), self._written(commits), base, self.location)
         if shas:
             self._git("update-ref", "HEAD", shas[-1], base)
         return shas
+
+    def _written(self, commits: Iterable[PlannedCommit]) -> Iterator[PlannedCommit]:
+        for commit in commits:
+            write_tree(self.root, commit.files)
+            yield commit
 
     def push(self) -> PushResult:
         """Push HEAD to the branch (fast-forward only). Rejections are for the caller to retry."""
