@@ -81,7 +81,7 @@ def spool_stream(
 
 def _require_planned_paths(root: Path, location: str, planned: set[str], base: str | None, last: str) -> None:
     changed = (
-        _git(root, location, "diff", "--name-only", "-z", base, last)
+        _git(root, location, "diff", "--no-renames", "--name-only", "-z", base, last)
         if base is not None
         else _git(root, location, "diff-tree", "-r", "--root", "--no-commit-id", "--name-only", "-z", last)
     )

@@ -13,6 +13,8 @@ Private clones, their locks and the temporary clone of a read live in :mod:`vend
 
 from __future__ import annotations
 
+import re
+import shlex
 from collections.abc import Iterable, Iterator, Sequence
 from enum import Enum
 from pathlib import Path
@@ -35,6 +37,12 @@ REJECTION_WORDS = (
     "pre-receive hook declined",
     "cannot lock ref",
 )
+
+
+FILTERING_UPLOAD_PACK = "git -c uploadpack.allowFilter=true upload-pack"
+"""The upload-pack a ``file://`` clone asks for: git's own, allowed to filter blobs out of a partial clone."""
+_SCP_LIKE = re.compile(r"^[^/:]{2,}:")
+"""``host:path`` or ``user@host:path`` (two characters at least, so that ``C:`` stays a drive)."""
 
 
 class PushResult(Enum):
@@ -126,7 +134,7 @@ class TrunkClone:
         )
 
     def changed_files(self, base: str) -> list[str]:
-        return [p for p in self._git("diff", "--name-only", "-z", base, "HEAD").split("\0") if p]
+        return [p for p in self._git("diff", "--no-renames", "--name-only", "-z", base, "HEAD").split("\0") if p]
 
     def diff(self, base: str) -> str:
         """What the commits since ``base`` change: a stat and the patch."""
@@ -146,10 +154,36 @@ class TrunkClone:
 
 def clone_branch(location: str, branch: str, target: Path, *, sparse: bool) -> Repo:
     """Clone ``branch`` of ``location`` at depth 1 into ``target``; with ``sparse``, check nothing out yet
-    (the caller focuses the clone). Raises ``GitCommandError``: each caller words its own failure."""
-    return Repo.clone_from(
-        location, target, depth=1, branch=branch, single_branch=True, no_tags=True, no_checkout=sparse
+    (the caller focuses the clone). Raises ``GitCommandError``: each caller words its own failure.
+
+    From a URL the clone is partial (``--filter=blob:none``): file contents arrive only for the paths
+    checked out. A server that refuses filters sends everything instead, with a warning and no error. A
+    local path is cloned by hard-linking its objects, where git ignores filters and costs nothing anyway;
+    a ``file://`` URL gets an upload-pack that allows filters, which a local repository's own
+    configuration rarely does."""
+    options = [] if is_local_path(location) else ["--filter=blob:none"]
+    filtering_file_url = location.startswith("file://")
+    if filtering_file_url:
+        options.append(shlex.quote(f"--upload-pack={FILTERING_UPLOAD_PACK}"))
+    repo = Repo.clone_from(
+        location,
+        target,
+        multi_options=options,
+        allow_unsafe_options=filtering_file_url,
+        depth=1,
+        branch=branch,
+        single_branch=True,
+        no_tags=True,
+        no_checkout=sparse,
     )
+    if filtering_file_url:
+        repo.git.config("remote.origin.uploadpack", FILTERING_UPLOAD_PACK)
+    return repo
+
+
+def is_local_path(location: str) -> bool:
+    """A path on this machine, as opposed to a URL (``scheme://``) or scp-like ``[user@]host:path``."""
+    return "://" not in location and not _SCP_LIKE.match(location)
 
 
 def init_repository(directory: Path, files: dict[str, str], message: str, author: Person) -> str:
