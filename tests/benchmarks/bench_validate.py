@@ -205,14 +205,15 @@ def give_directories(trunk: Path) -> Path:
 def remote_versus_tree(root: Path, trunk: Path, before: str | None) -> None:
     bare = give_directories(trunk)
     one = write_requests(root / "one-remote", 1)
-    versions = {"now": dict(os.environ)}
+    # ``python -m`` imports from its working directory first: each version runs in its own package's.
+    versions = {"now": (dict(os.environ), TESTS.parent)}
     if before:
-        versions = {"before": {**os.environ, "PYTHONPATH": before}, **versions}
+        versions = {"before": ({**os.environ, "PYTHONPATH": before}, Path(before)), **versions}
     locations = {"working tree": str(trunk), "bare path": str(bare), "file:// URL": bare.as_uri()}
-    for version, env in versions.items():
+    for version, (env, cwd) in versions.items():
         figures = {}
         for label, location in locations.items():
-            runs = [run_child_env([*CLI, "validate", *one, "--trunk", location], env) for _ in range(RUNS)]
+            runs = [run_child_env([*CLI, "validate", *one, "--trunk", location], env, cwd) for _ in range(RUNS)]
             assert {code for _, _, code in runs} == {0}, f"validate exited {runs}"
             figures[label] = (min(r[0] for r in runs), max(r[1] for r in runs))
         tree = figures["working tree"][0]
@@ -221,10 +222,10 @@ def remote_versus_tree(root: Path, trunk: Path, before: str | None) -> None:
             print(f"{version:<7} validate 1 request, {label:<14} {seconds:7.3f} s {rss:7.1f} MB  {ratio:5.2f}x tree")
 
 
-def run_child_env(args: list[str], env: dict[str, str]) -> tuple[float, float, int]:
+def run_child_env(args: list[str], env: dict[str, str], cwd: Path) -> tuple[float, float, int]:
     start = time.perf_counter()
     with open(os.devnull, "wb") as sink:
-        process = subprocess.Popen(args, stdout=sink, stderr=sink, env=env)
+        process = subprocess.Popen(args, stdout=sink, stderr=sink, env=env, cwd=cwd)
         _, status, usage = os.wait4(process.pid, 0)
     return time.perf_counter() - start, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
 
