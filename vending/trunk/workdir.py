@@ -78,6 +78,7 @@ def _read_clone(location: str, branch: str, target: Path, reading: Reading) -> N
         if reading is Reading.EVERYTHING:
             return
         clone = TrunkClone(repo, location, branch)
+        clone.quiet_maintenance()  # no automatic maintenance after each fetch of contents
         clone.focus([])
         clone.checkout()
         if reading is Reading.INDEXES and (target / CONFIG_FILE).is_file():
