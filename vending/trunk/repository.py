@@ -13,7 +13,9 @@ Private clones, their locks and the temporary clone of a read live in :mod:`vend
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+import shlex
+from collections.abc import Iterable, Iterator, Sequence
 from enum import Enum
 from pathlib import Path
 
@@ -36,6 +38,12 @@ REJECTION_WORDS = (
     "pre-receive hook declined",
     "cannot lock ref",
 )
+
+
+FILTERING_UPLOAD_PACK = "git -c uploadpack.allowFilter=true upload-pack"
+"""The upload-pack a ``file://`` clone asks for: git's own, allowed to filter blobs out of a partial clone."""
+_SCP_LIKE = re.compile(r"^[^/:]{2,}:")
+"""``host:path`` or ``user@host:path`` (two characters at least, so that ``C:`` stays a drive)."""
 
 
 class PushResult(Enum):
@@ -89,16 +97,20 @@ class TrunkClone:
         self._git("clean", "--quiet", "-fdx")
         return self.tip()
 
-    def commit_series(self, commits: Sequence[PlannedCommit]) -> list[str]:
+    def commit_series(self, commits: Iterable[PlannedCommit]) -> list[str]:
         """Write ``commits``' files into the working tree, make the commits on top of HEAD in order (one
-        ``git fast-import``) and move the branch to the last. Returns the commit ids."""
+        ``git fast-import``) and move the branch to the last. Returns the commit ids. ``commits`` may be a
+        generator: each commit is written and spooled as it comes, and dropped."""
         base = self.tip()
-        for commit in commits:
-            write_tree(self.root, commit.files)
-        shas = fast_import(self.root, Path(str(self.repo.git_dir)), commits, base, self.location)
+        shas = fast_import(self.root, Path(str(self.repo.git_dir)), self._written(commits), base, self.location)
         if shas:
             self._git("update-ref", "HEAD", shas[-1], base)
         return shas
+
+    def _written(self, commits: Iterable[PlannedCommit]) -> Iterator[PlannedCommit]:
+        for commit in commits:
+            write_tree(self.root, commit.files)
+            yield commit
 
     def push(self) -> PushResult:
         """Push HEAD to the branch (fast-forward only). Rejections are for the caller to retry."""
@@ -123,7 +135,7 @@ class TrunkClone:
         return TrunkError(f"trunk {shown} refuses pushes to its checked-out branch", [Finding(shown, "", message)])
 
     def changed_files(self, base: str) -> list[str]:
-        return [p for p in self._git("diff", "--name-only", "-z", base, "HEAD").split("\0") if p]
+        return [p for p in self._git("diff", "--no-renames", "--name-only", "-z", base, "HEAD").split("\0") if p]
 
     def diff(self, base: str) -> str:
         """What the commits since ``base`` change: a stat and the patch."""
@@ -143,10 +155,36 @@ class TrunkClone:
 
 def clone_branch(location: str, branch: str, target: Path, *, sparse: bool) -> Repo:
     """Clone ``branch`` of ``location`` at depth 1 into ``target``; with ``sparse``, check nothing out yet
-    (the caller focuses the clone). Raises ``GitCommandError``: each caller words its own failure."""
-    return Repo.clone_from(
-        location, target, depth=1, branch=branch, single_branch=True, no_tags=True, no_checkout=sparse
+    (the caller focuses the clone). Raises ``GitCommandError``: each caller words its own failure.
+
+    From a URL the clone is partial (``--filter=blob:none``): file contents arrive only for the paths
+    checked out. A server that refuses filters sends everything instead, with a warning and no error. A
+    local path is cloned by hard-linking its objects, where git ignores filters and costs nothing anyway;
+    a ``file://`` URL gets an upload-pack that allows filters, which a local repository's own
+    configuration rarely does."""
+    options = [] if is_local_path(location) else ["--filter=blob:none"]
+    filtering_file_url = location.startswith("file://")
+    if filtering_file_url:
+        options.append(shlex.quote(f"--upload-pack={FILTERING_UPLOAD_PACK}"))
+    repo = Repo.clone_from(
+        location,
+        target,
+        multi_options=options,
+        allow_unsafe_options=filtering_file_url,
+        depth=1,
+        branch=branch,
+        single_branch=True,
+        no_tags=True,
+        no_checkout=sparse,
     )
+    if filtering_file_url:
+        repo.git.config("remote.origin.uploadpack", FILTERING_UPLOAD_PACK)
+    return repo
+
+
+def is_local_path(location: str) -> bool:
+    """A path on this machine, as opposed to a URL (``scheme://``) or scp-like ``[user@]host:path``."""
+    return "://" not in location and not _SCP_LIKE.match(location)
 
 
 def init_repository(directory: Path, files: dict[str, str], message: str, author: Person) -> str:

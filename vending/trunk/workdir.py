@@ -9,6 +9,7 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from enum import Enum
 from pathlib import Path
 
 from git import GitCommandError, Repo
@@ -16,6 +17,7 @@ from git.exc import GitError
 
 from vending.errors import Finding, InputError, TrunkError
 from vending.reporting.redact import redact
+from vending.trunk.landing import focus_on
 from vending.trunk.layout import CONFIG_FILE
 from vending.trunk.repository import TrunkClone, clone_branch, git_reason, unreachable
 
@@ -39,9 +41,19 @@ def temporary_directory(prefix: str) -> Iterator[Path]:
         shutil.rmtree(path, ignore_errors=True)
 
 
+class Reading(Enum):
+    """What a read-only command reads of a trunk it clones: only those files are checked out (and, from a
+    URL, fetched)."""
+
+    EVERYTHING = "everything"
+    ROOT = "the root's files, .github and docs: where CODEOWNERS is"
+    INDEXES = "the root's files and each environment's own files: what validating a request reads"
+
+
 @contextmanager
-def read_trunk(location: str, branch: str = "main") -> Iterator[Path]:
-    """Yield a directory with the trunk's files; a clone is made in a temporary folder and removed."""
+def read_trunk(location: str, branch: str = "main", reading: Reading = Reading.EVERYTHING) -> Iterator[Path]:
+    """Yield a directory with the trunk's files; a clone is made in a temporary folder and removed. A
+    working tree is read in place; a clone checks out only what ``reading`` names."""
     if is_working_tree(location):
         yield Path(location)
         return
@@ -60,12 +72,24 @@ def read_trunk(location: str, branch: str = "main") -> Iterator[Path]:
         )
     with temporary_directory("vending-trunk-") as tmp:
         try:
-            clone_branch(location, branch, tmp / "trunk", sparse=False).close()
+            _read_clone(location, branch, tmp / "trunk", reading)
         except GitCommandError as exc:
             reason = git_reason(exc, "git clone failed")
             finding = Finding(redact(location), "", f"cannot clone branch {branch!r}: {reason}")
             raise TrunkError(f"cannot read trunk {redact(location)}", [finding]) from exc
         yield tmp / "trunk"
+
+
+def _read_clone(location: str, branch: str, target: Path, reading: Reading) -> None:
+    with clone_branch(location, branch, target, sparse=reading is not Reading.EVERYTHING) as repo:
+        if reading is Reading.EVERYTHING:
+            return
+        clone = TrunkClone(repo, location, branch)
+        clone.quiet_maintenance()  # no automatic maintenance after each fetch of contents
+        clone.focus([])
+        clone.checkout()
+        if reading is Reading.INDEXES and (target / CONFIG_FILE).is_file():
+            focus_on(clone, [])
 
 
 def _lock(directory: Path) -> int:
