@@ -69,6 +69,31 @@ def control_character(text: str) -> str | None:
     return None if found is None else f"must not contain control characters (found {code_point(found.group())})"
 
 
+_TRAILER_LIKE = re.compile(r"(?i)(?<![a-z0-9-])[a-z][a-z0-9]*(?:-[a-z][a-z0-9]*)+\s*:|\bticket\s*:")
+
+
+def message_text(text: str, *, limit: int) -> str | None:
+    """Why ``text`` may not enter a commit message as a reason or a ticket, or None.
+
+    One line (git reads a blank line as a paragraph break and the last paragraph as the trailers), no
+    ``---`` (``git interpret-trailers`` stops at a line of dashes), nothing shaped like a trailer
+    (``Signed-off-by:``, ``Requested-By:``, ``Ticket:``), no invisible or control characters.
+    """
+    if len(text) > limit:
+        return f"must be at most {limit} characters (got {len(text)})"
+    for problem in (control_character(text), invisible_character(text), lone_surrogate(text)):
+        if problem is not None:
+            return f"must be a single line: {problem}" if CONTROL.search(text) else problem
+    if text != text.strip():
+        return "must not start or end with white space (git trims it from a trailer)"
+    if "---" in text:
+        return "must not contain '---' (git reads a line of dashes as the end of a commit message)"
+    trailer = _TRAILER_LIKE.search(text)
+    if trailer is not None:
+        return f"must not contain {trailer.group()!r} (it reads like a git trailer)"
+    return None
+
+
 def clean_surrogates(data: Any, path: Path_ = ()) -> tuple[Any, list[tuple[Path_, str]]]:
     """``data`` with surrogate pairs joined in every key and string, and where lone halves were found (they
     are shown as ``\\uXXXX`` escapes in the data returned, so that nothing downstream meets one)."""
