@@ -68,3 +68,46 @@ def test_a_lone_surrogate_is_refused_naming_the_field(tmp_path: Path, remote: Pa
     assert "ticket: holds U+D83D (half of a UTF-16 surrogate pair) without its other half" in result.stderr
     assert not (tmp_path / "out").exists()
     assert git(remote, "rev-parse", "main") == before
+
+
+INVISIBLE = {
+    "\u202e": "U+202E RIGHT-TO-LEFT OVERRIDE",
+    "\u202a": "U+202A LEFT-TO-RIGHT EMBEDDING",
+    "\u2066": "U+2066 LEFT-TO-RIGHT ISOLATE",
+    "\u2069": "U+2069 POP DIRECTIONAL ISOLATE",
+    "\u200f": "U+200F RIGHT-TO-LEFT MARK",
+    "\u061c": "U+061C ARABIC LETTER MARK",
+    "\u200b": "U+200B ZERO WIDTH SPACE",
+    "\u200d": "U+200D ZERO WIDTH JOINER",
+    "\u2060": "U+2060 WORD JOINER",
+    "\ufeff": "U+FEFF ZERO WIDTH NO-BREAK SPACE",
+}
+
+
+def _refused(tmp_path: Path, remote: Path, data: dict[str, Any]) -> str:
+    request = write_request(tmp_path, data)
+    result = run_cli("render", request, "--trunk", remote, "--out", tmp_path / "out")
+    assert result.code == 2, result.stderr
+    assert not (tmp_path / "out").exists()
+    return result.stderr
+
+
+@pytest.mark.parametrize(("char", "named"), sorted(INVISIBLE.items()))
+def test_invisible_characters_are_refused_in_display_names_and_tag_names(
+    tmp_path: Path, remote: Path, char: str, named: str
+) -> None:
+    shown = _refused(tmp_path, remote, request_data(displayName=f"Pay{char}ments", tags={f"co{char}st": "1"}))
+    assert f"displayName: must not contain {named}" in shown
+    assert f"tags: tag name 'co\\u{ord(char):04x}st' must not contain {named}" in shown
+
+
+@pytest.mark.parametrize(("char", "named"), [("\x07", "U+0007"), ("\n", "U+000A LINE FEED"), ("\u2028", "U+2028")])
+def test_control_characters_are_refused_in_tag_values(tmp_path: Path, remote: Path, char: str, named: str) -> None:
+    shown = _refused(tmp_path, remote, request_data(tags={"team": f"a{char}b"}))
+    assert "tags: value of tag 'team' must not contain control characters (found " + named in shown
+
+
+def test_bidi_characters_stay_allowed_in_tag_values(tmp_path: Path) -> None:
+    """Tag values are data Azure stores as given; only control characters are refused there."""
+    request = write_request(tmp_path, request_data(tags={"team": "\u05e9\u05dc\u05d5\u05dd \u200f"}))
+    assert run_cli("validate", request).code == 0
