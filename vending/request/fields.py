@@ -159,6 +159,8 @@ def _check_billing_scope(value: str) -> str:
 
 
 RESERVED_TAG_PREFIX = "vending-"
+TAG_VALUE_BREAKS = "\t\n\r"
+"""What a tag value may hold of the control characters: tabs and ordinary line breaks, which every writer escapes."""
 MAX_TAGS = 47
 
 
@@ -183,7 +185,7 @@ def _check_tags(value: dict[str, str]) -> dict[str, str]:
         _refuse(_in_tag(key, "tag name", control_character(key) or invisible_character(key)))
         if len(tag_value) > 256:
             raise ValueError(f"value of tag {key[:40]!r} must be at most 256 characters (got {len(tag_value)})")
-        _refuse(_in_tag(key, "value of tag", control_character(tag_value)))
+        _refuse(_in_tag(key, "value of tag", control_character(tag_value, allow=TAG_VALUE_BREAKS)))
     return dict(sorted(value.items()))
 
 

@@ -63,9 +63,9 @@ def invisible_character(text: str) -> str | None:
     return f"must not contain {code_point(found.group())} ({kind}: the text would read differently from what it is)"
 
 
-def control_character(text: str) -> str | None:
-    """Why ``text`` may not hold a control character, or None."""
-    found = CONTROL.search(text)
+def control_character(text: str, *, allow: str = "") -> str | None:
+    """Why ``text`` may not hold a control character (other than those in ``allow``), or None."""
+    found = next((match for match in CONTROL.finditer(text) if match.group() not in allow), None)
     return None if found is None else f"must not contain control characters (found {code_point(found.group())})"
 
 
