@@ -32,6 +32,7 @@ class DecommissionSettings:
     committer: Person
     interface_version: str
     reason: str = ""
+    ticket: str | None = None
     requested_by: str | None = None
     author: Person | None = None
     branch: str = "main"
@@ -133,7 +134,7 @@ def plan_decommission(
     if not verdict.allowed:
         raise ScopeError("path scope refused", verdict.findings)
     subject = Subject(settings.name, entry.environment, requested_by, settings.identity, settings.interface_version)
-    message = decommission_change(subject, entry.deletion, settings.reason).message()
+    message = decommission_change(subject, entry.deletion, settings.reason, settings.ticket).message()
     author = settings.author or Person(requested_by.split("@")[0].lstrip("@") or "vending", _email(requested_by))
     return PlannedCommit({path: files[path] for path in paths}, message, author, settings.committer)
 

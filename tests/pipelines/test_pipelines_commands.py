@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from hypothesis import given
@@ -134,14 +135,24 @@ def test_guarded_json_lines_never_start_a_github_command() -> None:
         (Host.AZURE_DEVOPS, "requests/a.yaml: name: '##vso[task.setvariable variable=x]y' is invalid"),
         (Host.AZURE_DEVOPS, "x ###vso[task.complete result=Failed;] ##[error]spoof"),
         (Host.GITHUB, "::error::spoofed\n  ::add-mask::x\nfine :: here"),
+        (Host.GITHUB, "a\r::add-mask::x\r\n\t::set-output name=a::b ##[add-mask]y"),
+        (Host.AZURE_DEVOPS, "a\r::add-mask::x ##vso[task.complete]"),
     ],
 )
 def test_guarded_text_starts_no_command(host: Host, text: str) -> None:
     guarded = guard_text(text, host)
-    assert guarded.replace("\u2060", "") == text
+    assert guarded.replace("\uff03", "#").replace("\uff1a", ":") == text
     assert "##vso[" not in guarded
     assert "##[" not in guarded
-    assert not any(line.lstrip().startswith("::") for line in guarded.splitlines())
+    assert not any(line.lstrip().startswith("::") for line in re.split(r"\r\n|\r|\n", guarded))
+
+
+@pytest.mark.parametrize("host", [Host.GITHUB, Host.AZURE_DEVOPS])
+def test_guard_breaks_commands_with_visible_characters_only(host: Host) -> None:
+    """.NET's culture-sensitive search skips ignorable code points, so neither the break nor the text
+    may rely on one: ``#\u2060#vso[`` is ``##vso[`` to an agent running on ICU."""
+    guarded = guard_text("#\u2060#vso[task.complete]\n\u200b::add-mask::x\n:\x00:error::y", host)
+    assert guarded == ("#\\u2060#vso[task.complete]\n\\u200b::add-mask::x\n:\\u0000:error::y")
 
 
 def test_guarded_text_is_unchanged_on_a_plain_host() -> None:

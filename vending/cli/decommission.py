@@ -8,16 +8,10 @@ from typing import TYPE_CHECKING
 import click
 
 from vending.cli.printer import Printer, pass_printer
-from vending.errors import ExitCode, Finding, InputError
+from vending.errors import ExitCode
 
 if TYPE_CHECKING:
     from vending.decommission import DecommissionReport
-
-
-def _reason(text: str) -> str:
-    if len(text) > 500 or any(ord(c) < 32 and c not in "\n\t" for c in text):
-        raise InputError("invalid --reason", [Finding("--reason", "", "at most 500 characters, no control characters")])
-    return text
 
 
 @click.command("decommission")
@@ -25,7 +19,8 @@ def _reason(text: str) -> str:
 @click.option("--trunk", required=True, metavar="URL|PATH", help="The trunk repository.")
 @click.option("--as", "identity", required=True, metavar="IDENTITY", help="Pipeline identity (CODEOWNERS owner).")
 @click.option("--confirm", required=True, metavar="NAME", help="Repeat the name to confirm.")
-@click.option("--reason", default="", help="Why; recorded in the commit and the tombstone.")
+@click.option("--reason", default="", help="Why (one line); recorded in the commit and the tombstone.")
+@click.option("--ticket", metavar="TEXT", help="Change reference; recorded as the commit's Ticket trailer.")
 @click.option("--requested-by", metavar="EMAIL", help="Who asked (default: the author's email).")
 @click.option("--branch", default="main", show_default=True, help="Trunk branch.")
 @click.option("--author", metavar="'NAME <EMAIL>'", help="Commit author (default: from the CI host).")
@@ -39,6 +34,7 @@ def decommission_command(
     identity: str,
     confirm: str,
     reason: str,
+    ticket: str | None,
     requested_by: str | None,
     branch: str,
     author: str | None,
@@ -46,25 +42,22 @@ def decommission_command(
     dry_run: bool,
 ) -> int:
     """Remove a subscription from the trunk according to its environment's deletion policy."""
-    from vending.cli.submit import check_identity, parse_person
+    from vending.cli.submit import check_email, check_identity, check_message_text, ci_person, parse_person
     from vending.decommission import DecommissionSettings, decommission
-    from vending.reporting.host import environment_author
     from vending.trunk.repository import Person
     from vending.version import INTERFACE_VERSION
 
-    ci_author = environment_author(dict(os.environ))
-    person = (
-        parse_person(author, "--author") if author else Person(ci_author.name, ci_author.email) if ci_author else None
-    )
+    person = parse_person(author, "--author") if author else ci_person(dict(os.environ))
     settings = DecommissionSettings(
         trunk=trunk,
         name=name,
         identity=check_identity(identity),
         confirm=confirm,
-        committer=Person(identity, committer_email),
+        committer=Person(identity, check_email(committer_email, "--committer-email")),
         interface_version=INTERFACE_VERSION,
-        reason=_reason(reason),
-        requested_by=requested_by,
+        reason=check_message_text(reason, "--reason", limit=500),
+        ticket=None if ticket is None else check_message_text(ticket, "--ticket", limit=128) or None,
+        requested_by=None if requested_by is None else check_email(requested_by, "--requested-by"),
         author=person,
         branch=branch,
         dry_run=dry_run,

@@ -22,22 +22,66 @@ PERSON_RE = re.compile(r"^(?P<name>[^<>\n]+?)\s*<(?P<email>[^<>\s]+@[^<>\s]+)>$"
 IDENTITY_RE = re.compile(r"^(@[A-Za-z0-9][A-Za-z0-9-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)?|[^@\s]+@[^@\s]+\.[^@\s]+)$")
 
 
-def parse_person(text: str, option: str) -> Person:
+def _refuse(option: str, problem: str) -> InputError:
+    return InputError(f"invalid {option}", [Finding(option, "", problem)])
+
+
+def check_email(value: str, option: str) -> str:
+    """An email address that may enter a commit (an author, a committer, a ``Requested-By`` trailer)."""
+    from vending.request.fields import EMAIL_RE
+
+    if len(value) > 254 or not EMAIL_RE.fullmatch(value):
+        raise _refuse(option, f"{value!r} must be an email address like name@example.com")
+    return value
+
+
+def check_message_text(value: str, option: str, *, limit: int) -> str:
+    """A free-text value that enters a commit message (``--reason``, ``--ticket``): one rule for all."""
+    from vending.request.hygiene import message_text
+
+    problem = message_text(value, limit=limit)
+    if problem is not None:
+        raise _refuse(option, problem)
+    return value
+
+
+def check_person(name: str, email: str, option: str, *, any_email: bool = False) -> Person:
+    """A commit author or committer: a one-line name of visible characters and an email address
+    (``any_email``: any one-line address without ``<``, ``>`` or spaces, as a CI host may name one)."""
+    from vending.request.hygiene import control_character, invisible_character, lone_surrogate
     from vending.trunk.repository import Person
 
+    problem = control_character(name) or invisible_character(name) or lone_surrogate(name)
+    if problem is not None or not name.strip() or len(name) > 128 or set("<>") & set(name):
+        raise _refuse(option, f"name {name!r} " + (problem or "must be 1-128 characters without < or >"))
+    if any_email and not (control_character(email) or invisible_character(email) or set("<> ") & set(email)):
+        return Person(name, email)
+    return Person(name, check_email(email, option))
+
+
+def parse_person(text: str, option: str) -> Person:
     match = PERSON_RE.fullmatch(text.strip())
     if match is None:
-        raise InputError(f"invalid {option}", [Finding(option, "", f"{text!r} must look like 'Name <email>'")])
-    return Person(match.group("name"), match.group("email"))
+        raise _refuse(option, f"{text!r} must look like 'Name <email>'")
+    return check_person(match.group("name"), match.group("email"), option)
 
 
 def check_identity(identity: str) -> str:
-    if not IDENTITY_RE.fullmatch(identity):
-        raise InputError(
-            "invalid --as",
-            [Finding("--as", "", f"{identity!r} must be a CODEOWNERS owner: @user, @org/team or an email address")],
-        )
+    from vending.request.hygiene import control_character, invisible_character
+
+    if not IDENTITY_RE.fullmatch(identity) or control_character(identity) or invisible_character(identity):
+        raise _refuse("--as", f"{identity!r} must be a CODEOWNERS owner: @user, @org/team or an email address")
     return identity
+
+
+def ci_person(env: dict[str, str]) -> Person | None:
+    """The author the CI host names, checked like ``--author`` (its variables are its option)."""
+    from vending.reporting.host import environment_author
+
+    author = environment_author(env)
+    if author is None:
+        return None
+    return check_person(author.name, author.email, "the CI host's author variables", any_email=True)
 
 
 def outcome_json(outcome: Outcome) -> dict[str, object]:
@@ -92,19 +136,15 @@ def submit_settings(
     committer_email: str,
     env: dict[str, str],
 ) -> SubmitSettings:
-    from vending.reporting.host import environment_author
     from vending.submit import SubmitSettings
     from vending.trunk.repository import Person
     from vending.version import INTERFACE_VERSION
 
-    ci_author = environment_author(env)
-    person = (
-        parse_person(author, "--author") if author else Person(ci_author.name, ci_author.email) if ci_author else None
-    )
+    person = parse_person(author, "--author") if author else ci_person(env)
     return SubmitSettings(
         trunk=trunk,
         identity=check_identity(identity),
-        committer=Person(identity, committer_email),
+        committer=Person(identity, check_email(committer_email, "--committer-email")),
         interface_version=INTERFACE_VERSION,
         branch=branch,
         author=person,

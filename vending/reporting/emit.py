@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TextIO
 
 from vending.errors import Finding
+from vending.reporting.guard import printable
 from vending.reporting.host import Host
 from vending.reporting.outputs import github_outputs, output_values
 from vending.reporting.rows import ResultRow
@@ -58,12 +59,12 @@ def _build_report(
 
 def _append(path: Path, text: str) -> None:
     with path.open("a", encoding="utf-8", newline="\n") as handle:
-        handle.write(text)
+        handle.write(printable(text))
 
 
 def _write_lines(stream: TextIO, lines: Sequence[str]) -> None:
     for line in lines:
-        stream.write(line + "\n")
+        stream.write(printable(line) + "\n")
     stream.flush()
 
 
@@ -90,7 +91,7 @@ def _emit_azure_devops(report: _Report, env: Mapping[str, str], stream: TextIO) 
     lines = [ado_logissue(finding) for finding in report.annotations]
     summary = _summary_file(env)
     try:
-        summary.write_text(report.summary, encoding="utf-8")
+        summary.write_text(printable(report.summary), encoding="utf-8")
         lines.append(ado_upload_summary(summary))
     except OSError as error:
         lines.append(ado_logissue(Finding("", "", f"cannot write the summary: {error}"), level="warning"))

@@ -16,6 +16,8 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
+from vending.request.hygiene import control_character, invisible_character, message_text
+
 RULE_ERROR = "vending_rule"
 
 
@@ -91,16 +93,19 @@ def _check_display_name(value: str) -> str:
     bad = sorted(_DISPLAY_FORBIDDEN.intersection(value))
     if bad:
         raise ValueError(f"must not contain {' '.join(bad)} (Azure rejects < > ; |)")
-    if _CONTROL.search(value):
-        raise ValueError("must not contain control characters such as newlines or tabs")
+    _refuse(control_character(value) or invisible_character(value))
     return value
+
+
+def _refuse(problem: str | None) -> None:
+    if problem is not None:
+        raise ValueError(problem)
 
 
 def _check_ticket(value: str) -> str:
     if not 1 <= len(value) <= 128:
         raise ValueError(f"must be 1-128 characters (got {len(value)})")
-    if _CONTROL.search(value):
-        raise ValueError("must be a single line without control characters")
+    _refuse(message_text(value, limit=128))
     return value
 
 
@@ -156,6 +161,8 @@ def _check_billing_scope(value: str) -> str:
 
 
 RESERVED_TAG_PREFIX = "vending-"
+TAG_VALUE_BREAKS = "\t\n\r"
+"""What a tag value may hold of the control characters: tabs and ordinary line breaks, which every writer escapes."""
 MAX_TAGS = 47
 
 
@@ -175,12 +182,17 @@ def _check_tags(value: dict[str, str]) -> dict[str, str]:
         if not 1 <= len(key) <= 512:
             raise ValueError(f"tag name {key[:40]!r} must be 1-512 characters")
         bad = sorted(_TAG_NAME_FORBIDDEN.intersection(key))
-        if bad or _CONTROL.search(key):
-            shown = " ".join(bad) if bad else "control characters"
-            raise ValueError(f"tag name {key[:40]!r} must not contain {shown}")
+        if bad:
+            raise ValueError(f"tag name {key[:40]!r} must not contain {' '.join(bad)}")
+        _refuse(_in_tag(key, "tag name", control_character(key) or invisible_character(key)))
         if len(tag_value) > 256:
             raise ValueError(f"value of tag {key[:40]!r} must be at most 256 characters (got {len(tag_value)})")
+        _refuse(_in_tag(key, "value of tag", control_character(tag_value, allow=TAG_VALUE_BREAKS)))
     return dict(sorted(value.items()))
+
+
+def _in_tag(key: str, what: str, problem: str | None) -> str | None:
+    return None if problem is None else f"{what} {key[:40]!r} {problem}"
 
 
 def _check_cidr(value: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -13,6 +13,7 @@ from pydantic import BaseModel, ValidationError
 
 from vending.errors import Finding
 from vending.request.fields import RULE_ERROR
+from vending.request.hygiene import clean_surrogates
 from vending.request.model import Request
 from vending.request.yamlio import YamlDocument, YamlLoadError, load_yaml_mapping
 
@@ -113,8 +114,21 @@ def load_request(path: Path, source: str | None = None) -> LoadedRequest:
         document = load_yaml_mapping(path, name)
     except YamlLoadError as exc:
         return LoadedRequest(name, None, None, (exc.finding,))
+    document, unreadable = _joined_surrogates(document)
+    if unreadable:
+        return LoadedRequest(name, document, None, unreadable)
     request, findings = validate_model(Request, document)
     return LoadedRequest(name, document, request, tuple(findings), _file_name_warnings(path, document))
+
+
+def _joined_surrogates(document: YamlDocument) -> tuple[YamlDocument, tuple[Finding, ...]]:
+    """The document with every surrogate pair joined, and a finding for each lone half (no encoding can write
+    one: refused here rather than when the first file is written)."""
+    data, problems = clean_surrogates(document.data)
+    findings = tuple(
+        Finding(document.source, format_loc(path), message, document.line_of(path)) for path, message in problems
+    )
+    return replace(document, data=data), findings
 
 
 def _file_name_warnings(path: Path, document: YamlDocument) -> tuple[Finding, ...]:

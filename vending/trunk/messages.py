@@ -3,9 +3,15 @@ values for every use case (vend, update, decommission, approve)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+
+from vending.errors import Finding, InputError
+from vending.request.hygiene import control_character, invisible_character, lone_surrogate
+
+_TRAILER_KEY = re.compile(r"^[A-Za-z][A-Za-z0-9-]*$")
 
 POLICY_TEXT = {
     "cancel": "the Terraform object is pruned and destroys what it manages, cancelling the subscription "
@@ -33,9 +39,24 @@ class Change:
     body: str = ""
 
     def message(self) -> str:
+        """Subject, body and trailers; refused (exit 2) when a value would change how git parses them."""
+        _check_line("subject", self.subject)
+        for key, value in self.trailers.items():
+            if not _TRAILER_KEY.fullmatch(key) or not value.strip() or value != value.strip():
+                problem = f"trailer {key!r}: {value!r} must be a value without surrounding white space"
+                raise InputError("invalid commit trailer", [Finding("", key, problem)])
+            _check_line(key, value)
         trailer_text = "".join(f"{key}: {value}\n" for key, value in self.trailers.items())
         body = f"{self.body.strip()}\n\n" if self.body.strip() else ""
         return f"{self.subject}\n\n{body}{trailer_text}"
+
+
+def _check_line(field: str, value: str) -> None:
+    """One line of visible text, or an ``InputError`` naming the part of the message it was meant for."""
+    problem = control_character(value) or invisible_character(value) or lone_surrogate(value)
+    if problem is not None:
+        message = f"{value[:60]!r} cannot enter a commit message: it {problem}"
+        raise InputError("invalid commit message value", [Finding("", field, message)])
 
 
 @dataclass(frozen=True)
@@ -67,12 +88,14 @@ def subscription_change(
 ) -> Change:
     """A commit that vends (``create``) or updates one subscription."""
     verb = {Action.CREATE: "Vend", Action.UPDATE: "Update"}[action]
+    _check_line("displayName", display_name)
     body = f"{verb} subscription {subject.name!r} ({display_name}) in environment {subject.environment}."
     return Change(f"{verb} {subject.name} in {subject.environment}", _trailers(subject, azure_checks, ticket), body)
 
 
 def decommission_change(subject: Subject, policy: str, reason: str = "", ticket: str | None = None) -> Change:
     """A commit that removes one subscription, by its recorded deletion policy."""
+    _check_line("reason", reason)
     why = f"Reason: {reason}\n\n" if reason else ""
     body = f"{why}Deletion policy {policy}: {POLICY_TEXT[policy]}."
     trailers = _trailers(subject, "skipped", ticket)
