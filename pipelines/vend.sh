@@ -5,19 +5,26 @@
 #   VEND_MODE               submit | validate
 #   VEND_REQUESTS           request files or globs, separated by spaces or newlines (no spaces in paths)
 #   VEND_TRUNK              trunk URL or path (required for submit)
-#   VEND_IDENTITY           pipeline identity, the committer (required for submit)
+#   VEND_IDENTITY           pipeline identity, the committer (required for submit); "{environment}"
+#                           in it is replaced by VEND_ENVIRONMENT
+#   VEND_ENVIRONMENT        the environment the host verified for this job (GitHub: the OIDC token's
+#                           environment claim, set by the reusable workflow; Azure DevOps: Environment.Name)
 #   VEND_BRANCH             trunk branch (default main)
 #   VEND_DRY_RUN            true | false
 #   VEND_SKIP_AZURE_CHECKS  true | false
 #   VEND_ARM_ENDPOINT       Azure Resource Manager endpoint (optional)
-#   VEND_TRUNK_TOKEN        token for an https trunk (optional), sent as an extra HTTP header
-#   VEND_TRUNK_TOKEN_SCHEME basic (GitHub) | bearer (Azure Repos)
+#   VEND_TRUNK_TOKEN        token for an https trunk, sent as an extra HTTP header (required to submit
+#                           to an https trunk, unless VEND_ADO_ACCESS_TOKEN applies)
+#   VEND_TRUNK_TOKEN_SCHEME basic (default: user x-access-token, works for GitHub and Azure Repos PATs) | bearer
+#   VEND_ADO_ACCESS_TOKEN   the Azure DevOps job token (System.AccessToken): used, as a bearer header, only
+#                           when VEND_TRUNK_TOKEN is empty and the trunk is on dev.azure.com or
+#                           *.visualstudio.com; never sent to any other host
 # On Azure DevOps, AzureCLI@2 with addSpnToEnvironment provides servicePrincipalId, tenantId and idToken.
 #
 # Flags for a subcommand are collected in an array named after it (global_args, submit_args,
 # validate_args); the test suite checks those flags against the CLI.
 set -euo pipefail
-shopt -s globstar
+shopt -s globstar extglob
 
 fail() {
   printf 'vending pipeline: %s\n' "$1" >&2
@@ -43,11 +50,30 @@ expand_requests() {
   ((${#requests[@]} > 0)) || fail "no request files given"
 }
 
+trunk_host() { # the host of an https trunk URL without userinfo or port; fails for anything else
+  [[ ${VEND_TRUNK:-} =~ ^https://([^/?#]+)/ ]] || return 1
+  local authority=${BASH_REMATCH[1],,}
+  [[ $authority != *@* ]] || return 1
+  printf '%s' "${authority%:*([0-9])}"
+}
+
+azure_devops_host() {
+  [[ $1 == dev.azure.com || $1 =~ ^[a-z0-9][a-z0-9-]*\.visualstudio\.com$ ]]
+}
+
 trunk_auth() {
-  local token=${VEND_TRUNK_TOKEN:-} origin header
-  [[ -n $token && ${VEND_TRUNK:-} =~ ^(https://[^/]+/) ]] || return 0
-  origin=${BASH_REMATCH[1]}
-  case "${VEND_TRUNK_TOKEN_SCHEME:-basic}" in
+  local token=${VEND_TRUNK_TOKEN:-} scheme=${VEND_TRUNK_TOKEN_SCHEME:-basic} host header
+  host=$(trunk_host) || return 0
+  if [[ -z $token ]] && azure_devops_host "$host"; then
+    token=${VEND_ADO_ACCESS_TOKEN:-} scheme=bearer
+  fi
+  if [[ -z $token ]]; then
+    if [[ ${VEND_MODE:-submit} == submit ]] && ! flag dry-run "${VEND_DRY_RUN:-false}"; then
+      fail "submit to https://$host needs a trunk token (GitHub: secrets: TRUNK_TOKEN; Azure DevOps: trunkToken)"
+    fi
+    return 0
+  fi
+  case "$scheme" in
     basic) header="AUTHORIZATION: basic $(printf 'x-access-token:%s' "$token" | base64 -w0)" ;;
     bearer) header="AUTHORIZATION: bearer $token" ;;
     *) fail "VEND_TRUNK_TOKEN_SCHEME must be basic or bearer" ;;
@@ -56,7 +82,14 @@ trunk_auth() {
     printf '::add-mask::%s\n' "${header#AUTHORIZATION: * }"
   fi
   # Handed to git through the environment only: nothing is written to a git config file.
-  export GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0="http.${origin}.extraheader" GIT_CONFIG_VALUE_0="$header"
+  [[ $VEND_TRUNK =~ ^(https://[^/]+/) ]]
+  export GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0="http.${BASH_REMATCH[1]}.extraheader" GIT_CONFIG_VALUE_0="$header"
+}
+
+resolve_identity() {
+  [[ ${VEND_IDENTITY:-} == *'{environment}'* ]] || return 0
+  [[ -n ${VEND_ENVIRONMENT:-} ]] || fail "identity '$VEND_IDENTITY' names {environment}, but the host verified no environment for this job"
+  VEND_IDENTITY=${VEND_IDENTITY//'{environment}'/$VEND_ENVIRONMENT}
 }
 
 azure_devops_credential() {
@@ -95,6 +128,7 @@ run_validate() {
 main() {
   global_args=(--output json)
   expand_requests
+  resolve_identity
   trunk_auth
   azure_devops_credential
   case "${VEND_MODE:-submit}" in

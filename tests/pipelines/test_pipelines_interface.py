@@ -7,6 +7,7 @@ environment, pin the same release, and pass only flags that the CLI has.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -44,9 +45,11 @@ CONCEPTS: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], tup
     "trunk push token": (
         ("trunk-token",),
         ("TRUNK_TOKEN",),
-        (),
-        ("VEND_TRUNK_TOKEN", "VEND_TRUNK_TOKEN_SCHEME"),
+        ("trunkToken",),
+        ("VEND_TRUNK_TOKEN", "VEND_TRUNK_TOKEN_SCHEME", "VEND_ADO_ACCESS_TOKEN"),
     ),
+    "host-verified environment": ((), (), (), ("VEND_ENVIRONMENT",)),
+    "skip unchanged environments": ((), ("only-changed",), (), ()),
     "approval environment": ((), ("environment",), ("environment",), ()),
     "Azure identity": ((), ("client-id", "tenant-id", "subscription-id"), ("serviceConnection",), ()),
     "runner": ((), ("runs-on",), ("pool",), ()),
@@ -60,6 +63,11 @@ SHARED_DEFAULTS = {
     "ARM endpoint": "",
     "Python version": "3.11",
 }
+
+
+# Set from what the host itself knows (the job's environment, the Azure DevOps job token), never from an
+# input of the action.
+HOST_SET = {"VEND_ENVIRONMENT", "VEND_ADO_ACCESS_TOKEN"}
 
 
 def _column(index: int) -> set[str]:
@@ -145,7 +153,7 @@ def test_boolean_inputs_are_typed_where_the_platform_allows() -> None:
 def test_action_hands_every_input_to_the_script_environment() -> None:
     step = _action_vend_step()
     env = step["env"]
-    assert set(env) == _column(3)
+    assert set(env) == _column(3) - HOST_SET
     for variable, value in env.items():
         if isinstance(value, str) and value.startswith("${{"):
             name = re.fullmatch(r"\$\{\{ inputs\.([\w-]+) \}\}", value)
@@ -158,7 +166,10 @@ def test_azure_devops_template_hands_every_parameter_to_the_script_environment()
     for step in _ado_steps():
         if step.get("name") == "vend":
             variables.update(step["env"])
-    assert set(variables) == _column(3)
+    # Azure DevOps tokens go out with the default scheme; the job token's bearer scheme is the script's.
+    assert set(variables) == _column(3) - {"VEND_TRUNK_TOKEN_SCHEME"}
+    assert variables["VEND_ENVIRONMENT"] == "$(Environment.Name)"
+    assert variables["VEND_ADO_ACCESS_TOKEN"] == "$(System.AccessToken)"
     for variable, value in variables.items():
         name = re.fullmatch(r"\$\{\{ (?:join\(' ', )?parameters\.(\w+)\)? \}\}", str(value))
         if name is not None:
@@ -175,7 +186,8 @@ def test_reusable_workflow_passes_each_shared_input_to_the_action() -> None:
     passed = step["with"]
     assert set(passed) <= set(_action()["inputs"])
     for action_input, value in passed.items():
-        source = re.fullmatch(r"\$\{\{ (inputs|secrets)\.([\w-]+)( \|\| github\.token)? \}\}", value)
+        # No fallback to github.token: it cannot push to another repository.
+        source = re.fullmatch(r"\$\{\{ (inputs|secrets)\.([\w-]+) \}\}", value)
         assert source is not None, value
         assert _concept_of(0, action_input) == _concept_of(1, source.group(2))
 
@@ -195,24 +207,54 @@ def test_outputs_agree_across_platforms() -> None:
 
 def test_every_pin_names_the_current_release() -> None:
     release = f"v{version()}"
-    vend_step = next(step for step in _workflow_steps() if step.get("id") == "vend")
-    assert vend_step["uses"] == f"ORG/vending/pipelines/github@{release}"
     callers = [job["uses"] for job in load_yaml(GITHUB_CALLER)["jobs"].values() if "uses" in job]
     assert callers and set(callers) == {f"ORG/vending/.github/workflows/vend.yml@{release}"}
     repositories = load_yaml(ADO_CONSUMER)["resources"]["repositories"]
     assert [repo["ref"] for repo in repositories] == [f"refs/tags/{release}"]
 
 
+def test_reusable_workflow_runs_the_action_from_its_own_commit() -> None:
+    steps = {step.get("name"): step for step in _workflow_steps()}
+    tool = steps["Check out vending at this workflow's commit"]["with"]
+    assert tool["repository"] == "${{ steps.self.outputs.repository }}"
+    assert tool["ref"] == "${{ steps.self.outputs.sha }}"
+    vend_step = next(step for step in _workflow_steps() if step.get("id") == "vend")
+    assert vend_step["uses"] == f"./{tool['path']}/pipelines/github"
+    assert "ORG" not in WORKFLOW.read_text(encoding="utf-8")
+
+
 def test_reusable_workflow_security_settings() -> None:
     document = load_yaml(WORKFLOW)
-    assert document["permissions"] == {"id-token": "write", "contents": "read"}
-    job = document["jobs"]["vend"]
+    assert document["permissions"] == {}
+    jobs = document["jobs"]
+    assert {name: job["permissions"] for name, job in jobs.items()} == {
+        "changes": {"contents": "read"},
+        "vend": {"contents": "read", "id-token": "write"},
+    }
+    assert "environment" not in jobs["changes"]
+    job = jobs["vend"]
     assert job["environment"] == "${{ inputs.environment }}"
+    assert job["if"] == "${{ needs.changes.outputs.changed == 'true' }}"
     assert job["concurrency"]["cancel-in-progress"] is False
     assert job["concurrency"]["group"].startswith("vending-${{ inputs.environment }}")
     login = next(step for step in job["steps"] if str(step.get("uses", "")).startswith("azure/login@"))
-    assert login["uses"] == "azure/login@v2"
     assert {"client-id", "tenant-id", "subscription-id"} <= set(login["with"])
+
+
+_USES = re.compile(r"^\s*(?:- )?uses: (\S+)(.*)$", re.MULTILINE)
+
+
+@pytest.mark.parametrize("path", [WORKFLOW, ACTION], ids=["workflow", "action"])
+def test_every_remote_action_is_pinned_to_a_commit_with_its_version(path: Path) -> None:
+    uses = _USES.findall(path.read_text(encoding="utf-8"))
+    remote = [(target, comment) for target, comment in uses if not target.startswith("./")]
+    assert remote
+    unpinned = [
+        target + comment
+        for target, comment in remote
+        if not re.fullmatch(r"[\w.-]+/[\w./-]+@[0-9a-f]{40}", target) or not re.fullmatch(r" # v\d+\.\d+\.\d+", comment)
+    ]
+    assert unpinned == []
 
 
 def test_azure_devops_step_uses_workload_identity() -> None:
@@ -229,14 +271,19 @@ def _scripts() -> list[str]:
         step["run"] for job in load_yaml(WORKFLOW)["jobs"].values() for step in job["steps"] if "run" in step
     ]
     caller_runs = [step["run"] for job in load_yaml(GITHUB_CALLER)["jobs"].values() for step in job.get("steps", [])]
-    ado_scripts = [step["bash"] for step in _ado_steps() if "bash" in step]
-    return action_runs + workflow_runs + caller_runs + ado_scripts
+    return action_runs + workflow_runs + caller_runs + _ado_scripts()
+
+
+def _ado_scripts() -> list[str]:
+    return [step["bash"] for step in _ado_steps() if "bash" in step]
 
 
 def test_no_expression_is_pasted_into_a_script() -> None:
     scripts = _scripts()
     assert scripts
-    assert [script for script in scripts if "${{" in script or "$(" in script] == []
+    assert [script for script in scripts if "${{" in script] == []
+    # Azure DevOps expands $(macro) inside script text before bash runs it.
+    assert [script for script in _ado_scripts() if "$(" in script] == []
 
 
 def test_every_composite_run_step_sets_bash() -> None:

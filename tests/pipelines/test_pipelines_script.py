@@ -60,6 +60,7 @@ SUBMIT = {
     "VEND_REQUESTS": "requests/dev/*.yaml\n  requests/prod/app.yaml",
     "VEND_TRUNK": "https://git.example.com/org/trunk.git",
     "VEND_IDENTITY": "@org/platform-dev",
+    "VEND_TRUNK_TOKEN": "t0ken",
 }
 
 
@@ -157,7 +158,7 @@ def test_vending_exit_code_is_the_step_exit_code(workspace: Path) -> None:
 
 
 def test_github_trunk_token_travels_as_a_masked_header_in_the_environment(workspace: Path) -> None:
-    result, call = _run(workspace, **SUBMIT, VEND_TRUNK_TOKEN="s3cret", GITHUB_ACTIONS="true")
+    result, call = _run(workspace, **{**SUBMIT, "VEND_TRUNK_TOKEN": "s3cret"}, GITHUB_ACTIONS="true")
     assert result.returncode == 0, result.stderr
     assert call is not None
     encoded = base64.b64encode(b"x-access-token:s3cret").decode()
