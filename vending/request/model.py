@@ -63,7 +63,7 @@ class Budget(StrictModel):
 
     @model_validator(mode="after")
     def _rules(self) -> Budget:
-        _raise_first(budget_problems(self.model_dump(by_alias=True)))
+        _raise_first(budget_problems({"thresholds": self.thresholds}))
         return self
 
 
@@ -73,7 +73,7 @@ class Network(StrictModel):
 
     @model_validator(mode="after")
     def _rules(self) -> Network:
-        _raise_first(network_problems(self.model_dump(by_alias=True)))
+        _raise_first(network_problems({"addressSpace": self.address_space}))
         return self
 
 
@@ -100,8 +100,19 @@ class Request(StrictModel):
 
     @model_validator(mode="after")
     def _cross_field_rules(self) -> Request:
-        _raise_first(request_problems(self.model_dump(by_alias=True)))
+        _raise_first(request_problems(self._rule_inputs()))
         return self
+
+    def _rule_inputs(self) -> dict[str, Any]:
+        """What the request's own rules read (budget and network check theirs), without a full dump."""
+        return {
+            "billingScope": self.billing_scope,
+            "subscriptionId": self.subscription_id,
+            "workload": self.workload,
+            "owners": [{"principalId": owner.principal_id} for owner in self.owners],
+            "resourceProviders": list(self.resource_providers),
+            "roleAssignments": [{"principalId": r.principal_id, "role": r.role} for r in self.role_assignments],
+        }
 
     @property
     def billing_kind(self) -> str | None:
