@@ -160,3 +160,11 @@ def test_principal_type_case_gets_did_you_mean(tmp_path: Path, given: str, meant
     result = validate_refused(tmp_path, path)
     assert "owners[0].principalType:" in result.stderr
     assert f"did you mean {meant!r}?" in result.stderr
+
+
+def test_role_list_agrees_with_the_emulator() -> None:
+    from vending.emulator.roles import BUILT_IN_ROLES as EMULATED
+    from vending.request.azurenames import BUILT_IN_ROLES
+
+    assert {role.name: role.guid for role in EMULATED}.items() <= BUILT_IN_ROLES.items()
+    assert len(BUILT_IN_ROLES) >= 40
