@@ -5,6 +5,7 @@ The CLI runner, trunks and the request builder live in the ``testing`` toolkit.
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 from collections.abc import Mapping
 from pathlib import Path
@@ -131,8 +132,10 @@ def vended_trunk(tmp_path: Path, overrides: dict[str, Any] | None = None) -> Pat
     if overrides:
         write_trunk_layout(trunk, overrides)
     paths = [write_request(tmp_path / "requests", without_nulls(data)) for data in FLEET]
-    result = run_cli("render", *paths, "--trunk", trunk, "--out", trunk)
+    rendered = tmp_path / "rendered"
+    result = run_cli("render", *paths, "--trunk", trunk, "--out", rendered)
     assert result.code == 0, result.stderr
+    shutil.copytree(rendered, trunk, dirs_exist_ok=True)
     return trunk
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import logging
 import threading
 import time
 from typing import Any
@@ -24,6 +25,15 @@ AUTHORITY_HOSTS: dict[str, str] = {
     "management.usgovcloudapi.net": AzureAuthorityHosts.AZURE_GOVERNMENT,
     "management.chinacloudapi.cn": AzureAuthorityHosts.AZURE_CHINA,
 }
+
+
+IDENTITY_LOGGER = "azure.identity"
+
+
+def show_credential_chain(*, debug: bool) -> None:
+    """azure-identity logs, as a warning, every credential it tried (some 15 lines) before it raises; the error
+    we print is one line with what to do. The chain is shown only when asked for (``--debug``)."""
+    logging.getLogger(IDENTITY_LOGGER).setLevel(logging.NOTSET if debug else logging.ERROR)
 
 
 class StaticTokenRefusedError(ClientAuthenticationError):

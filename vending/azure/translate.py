@@ -46,7 +46,10 @@ def _read_error(what: str, exc: HttpResponseError) -> AzureReadError:
 
 
 def authentication_error(endpoint: str, exc: AzureError) -> AzureCheckError:
-    return AzureCheckError(f"cannot authenticate to Azure ({endpoint}): {error_message(exc)}; {LOGIN_HINT}")
+    reason = error_message(exc).rstrip(".")
+    return AzureCheckError(
+        f"cannot authenticate to Azure ({endpoint}): {reason}; {LOGIN_HINT}; --debug lists each credential tried"
+    )
 
 
 @contextmanager

@@ -52,9 +52,13 @@ def azure_options(function: F) -> F:
 def azure_runner(arm_endpoint: str | None, ca_bundle: str | None, env: Mapping[str, str]) -> AzureRunner:
     """The Azure pre-flight checks, bound to the connection settings; imported only when used."""
     from vending.azure import settings_from_env
+    from vending.azure.credentials import show_credential_chain
     from vending.azure.run import findings_in_order, run_azure_checks
+    from vending.cli.printer import Printer
 
     ctx = click.get_current_context(silent=True)
+    printer = None if ctx is None else ctx.find_object(Printer)
+    show_credential_chain(debug=printer is not None and printer.debug)
     timeout = DEFAULT_TIMEOUT if ctx is None else ctx.meta.get(TIMEOUT_KEY, DEFAULT_TIMEOUT)
     settings = settings_from_env(env, arm_endpoint, ca_bundle, timeout)
 

@@ -8,6 +8,16 @@ from pathlib import Path
 import click
 
 from vending.cli.printer import Printer, pass_printer
+from vending.errors import Finding, InputError
+
+
+def _check_out_dir(out_dir: Path) -> None:
+    """``--out`` must be new or empty: files left from another run would mix with this one's."""
+    if out_dir.is_dir() and any(out_dir.iterdir()):
+        raise InputError(
+            "--out is not empty",
+            [Finding(str(out_dir), "--out", "directory is not empty; give a new or empty directory")],
+        )
 
 
 @click.command("render")
@@ -28,6 +38,7 @@ def render_command(printer: Printer, requests: Sequence[Path], trunk: str, out_d
     from vending.trunk.workdir import Reading, read_trunk
     from vending.version import INTERFACE_VERSION
 
+    _check_out_dir(out_dir)
     with read_trunk(trunk, branch, Reading.INDEXES) as root:
         result = render_requests(list(requests), root, out_dir, INTERFACE_VERSION)
 

@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
+from vending.request.azurenames import region_hint, role_problem
 from vending.request.hygiene import control_character, invisible_character, message_text
 
 RULE_ERROR = "vending_rule"
@@ -119,7 +120,7 @@ def _check_management_group(value: str) -> str:
 
 def _check_location(value: str) -> str:
     if not LOCATION_RE.fullmatch(value):
-        raise ValueError(f"must be an Azure region name such as westeurope (got {value!r})")
+        raise ValueError(f"must be an Azure region name such as westeurope (got {value!r}){region_hint(value)}")
     return value
 
 
@@ -133,6 +134,7 @@ def _check_role(value: str) -> str:
     if ROLE_ID_RE.fullmatch(value) or GUID_RE.fullmatch(value):
         return value
     if ROLE_NAME_RE.fullmatch(value):
+        _refuse(role_problem(value))
         return value
     raise ValueError(f"must be a built-in role name such as Reader, or a role definition id (got {value!r})")
 

@@ -13,8 +13,10 @@ from pydantic import BaseModel, ValidationError
 
 from vending.errors import Finding
 from vending.request.fields import RULE_ERROR
+from vending.request.hints import literal_hint, name_warnings, type_hint
 from vending.request.hygiene import clean_surrogates
 from vending.request.model import Request
+from vending.request.rules import request_problems
 from vending.request.yamlio import YamlDocument, YamlLoadError, load_yaml_mapping
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -91,6 +93,10 @@ def _error_message(model: type[BaseModel], error: Any) -> tuple[str, str]:
     message = message.removeprefix("Value error, ")
     if "input" in error and kind.endswith("_type"):
         message = f"{message}, got {type(error['input']).__name__} {str(error['input'])[:40]!r}"
+        if kind == "string_type":
+            message += type_hint(tuple(loc), error["input"])
+    if kind == "literal_error":
+        message += literal_hint(error.get("input"), str(error.get("ctx", {}).get("expected", "")))
     return format_loc(loc), message
 
 
@@ -118,7 +124,26 @@ def load_request(path: Path, source: str | None = None) -> LoadedRequest:
     if unreadable:
         return LoadedRequest(name, document, None, unreadable)
     request, findings = validate_model(Request, document)
-    return LoadedRequest(name, document, request, tuple(findings), _file_name_warnings(path, document))
+    if request is None:
+        findings = _with_rule_findings(findings, document)
+    warnings = (*_file_name_warnings(path, document), *_name_warnings(document))
+    return LoadedRequest(name, document, request, tuple(findings), warnings)
+
+
+def _with_rule_findings(findings: list[Finding], document: YamlDocument) -> list[Finding]:
+    """The schema's findings and every broken cross-field rule: the model stops at its first problem."""
+    rules = [
+        Finding(document.source, format_loc(path), message, document.line_of(path))
+        for path, message in request_problems(document.data)
+    ]
+    return sorted(set(findings) | set(rules), key=lambda f: (f.line or 0, f.field, f.message))
+
+
+def _name_warnings(document: YamlDocument) -> tuple[Finding, ...]:
+    return tuple(
+        Finding(document.source, format_loc(path), message, document.line_of(path))
+        for path, message in name_warnings(document.data)
+    )
 
 
 def _joined_surrogates(document: YamlDocument) -> tuple[YamlDocument, tuple[Finding, ...]]:

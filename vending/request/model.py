@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 from typing import Annotated, Any
 
 from pydantic import Field, model_validator
@@ -29,6 +28,7 @@ from vending.request.fields import (
     billing_kind,
     rule_error,
 )
+from vending.request.rules import Problem, budget_problems, network_problems, request_problems
 
 __all__ = [
     "IMMUTABLE_KEYS",
@@ -62,9 +62,8 @@ class Budget(StrictModel):
     contact_emails: list[Email] = Field(alias="contactEmails", min_length=1, max_length=50)
 
     @model_validator(mode="after")
-    def _unique_thresholds(self) -> Budget:
-        if len(set(self.thresholds)) != len(self.thresholds):
-            raise rule_error(("thresholds",), "must not repeat")
+    def _rules(self) -> Budget:
+        _raise_first(budget_problems({"thresholds": self.thresholds}))
         return self
 
 
@@ -73,12 +72,8 @@ class Network(StrictModel):
     hub_peering: bool = Field(default=False, alias="hubPeering")
 
     @model_validator(mode="after")
-    def _no_overlap(self) -> Network:
-        networks = [ipaddress.IPv4Network(cidr) for cidr in self.address_space]
-        for index, first in enumerate(networks):
-            for second in networks[index + 1 :]:
-                if first.overlaps(second):
-                    raise rule_error(("addressSpace",), f"ranges {first} and {second} overlap")
+    def _rules(self) -> Network:
+        _raise_first(network_problems({"addressSpace": self.address_space}))
         return self
 
 
@@ -105,20 +100,19 @@ class Request(StrictModel):
 
     @model_validator(mode="after")
     def _cross_field_rules(self) -> Request:
-        if self.billing_scope is None and self.subscription_id is None:
-            raise rule_error(
-                ("billingScope",), "give billingScope to create a subscription, or subscriptionId to adopt one"
-            )
-        if self.billing_scope is not None and self.subscription_id is not None:
-            raise rule_error(
-                ("subscriptionId",), "give either billingScope (create) or subscriptionId (adopt), not both"
-            )
-        _require_unique("owners", [o.principal_id for o in self.owners])
-        _require_unique("resourceProviders", [p.lower() for p in self.resource_providers])
-        _require_unique("roleAssignments", [f"{r.principal_id} {r.role.lower()}" for r in self.role_assignments])
-        if self.workload == "DevTest" and self.billing_scope and billing_kind(self.billing_scope) == "MPA":
-            raise rule_error(("workload",), "DevTest is not available for MPA (customer) billing scopes")
+        _raise_first(request_problems(self._rule_inputs()))
         return self
+
+    def _rule_inputs(self) -> dict[str, Any]:
+        """What the request's own rules read (budget and network check theirs), without a full dump."""
+        return {
+            "billingScope": self.billing_scope,
+            "subscriptionId": self.subscription_id,
+            "workload": self.workload,
+            "owners": [{"principalId": owner.principal_id} for owner in self.owners],
+            "resourceProviders": list(self.resource_providers),
+            "roleAssignments": [{"principalId": r.principal_id, "role": r.role} for r in self.role_assignments],
+        }
 
     @property
     def billing_kind(self) -> str | None:
@@ -144,12 +138,11 @@ def _compact_number(value: float) -> int | float:
     return int(value) if float(value).is_integer() else value
 
 
-def _require_unique(field: str, values: list[str]) -> None:
-    seen: set[str] = set()
-    for value in values:
-        if value in seen:
-            raise rule_error((field,), f"lists {value!r} more than once")
-        seen.add(value)
+def _raise_first(problems: list[Problem]) -> None:
+    """A model holds no data that breaks a rule; loading reports every broken rule (``rules``)."""
+    if problems:
+        path, message = problems[0]
+        raise rule_error(path, message)
 
 
 REQUEST_KEYS: tuple[str, ...] = tuple((info.alias or name) for name, info in Request.model_fields.items())

@@ -111,6 +111,8 @@ def _load_documents(text: str, source: str) -> list[Any]:
         problem = (exc.problem or str(exc)).strip().splitlines()[0]
         if "duplicate key" in str(exc.problem or ""):
             problem = str(exc.problem).strip().splitlines()[0]
+        if "'\\t'" in problem:
+            problem = "a tab where YAML needs spaces; indent with spaces only (YAML does not allow tabs there)"
         if "maximum depth" in problem:
             problem = f"values are nested more than {MAX_DEPTH} levels deep"
         raise _fail(source, f"invalid YAML: {problem}", line) from exc

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from enum import Enum
 from pathlib import Path
 
-from git import GitCommandError, Repo
+from git import GitCommandError, InvalidGitRepositoryError, NoSuchPathError, Repo
 
 from vending.errors import Finding, TrunkError
 from vending.reporting.redact import redact
@@ -188,10 +188,11 @@ def is_local_path(location: str) -> bool:
 
 
 def init_repository(directory: Path, files: dict[str, str], message: str, author: Person) -> str:
-    """A new repository with one commit on ``main`` holding ``files`` (in an existing clone of an empty
-    repository: on its current branch); returns the commit id. The commit is made like every other."""
+    """A new repository with one commit on ``main`` holding ``files`` (also in an existing clone of an empty
+    repository); returns the commit id. The commit is made like every other."""
     repo = Repo.init(directory, initial_branch="main")
     with repo:
+        repo.git.execute(["git", "symbolic-ref", "HEAD", "refs/heads/main"])
         with repo.config_writer() as config:
             # A trunk made here may be used as it is: pushes to main update its (clean) working tree.
             config.set_value("receive", "denyCurrentBranch", "updateInstead")
@@ -202,6 +203,21 @@ def init_repository(directory: Path, files: dict[str, str], message: str, author
         repo.git.execute(["git", "update-ref", str(branch), sha])
         repo.git.execute(["git", "reset", "--quiet"])
         return sha
+
+
+def empty_clone_remotes(directory: Path) -> tuple[str, ...] | None:
+    """The remote names when ``directory`` holds nothing but a fresh clone of an empty repository (a ``.git``,
+    no commit, no ref), else None."""
+    if not directory.is_dir() or [entry.name for entry in directory.iterdir()] != [".git"]:
+        return None
+    try:
+        repo = Repo(directory)
+    except (InvalidGitRepositoryError, NoSuchPathError):
+        return None
+    with repo:
+        if repo.bare or repo.head.is_valid() or list(repo.refs):
+            return None
+        return tuple(sorted(remote.name for remote in repo.remotes))
 
 
 def publish_bare(source: Path, target: Path) -> None:
