@@ -1,4 +1,4 @@
-"""The project's errors, findings and exit codes (see CONTRACT.md)."""
+"""The project's errors, findings and exit codes (the exit codes are listed in the README)."""
 
 from __future__ import annotations
 

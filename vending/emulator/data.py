@@ -1,4 +1,4 @@
-"""The default state named in CONTRACT.md and the region catalogue the emulator serves."""
+"""The emulator's documented default state (docs/emulator.md) and the region catalogue it serves."""
 
 from __future__ import annotations
 

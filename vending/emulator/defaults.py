@@ -1,4 +1,4 @@
-"""The emulator's default state, as the contract describes it: tenant, management groups, billing scopes,
+"""The emulator's default state, as docs/emulator.md describes it: tenant, management groups, billing scopes,
 the platform and legacy subscriptions, and the hub network."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from vending.emulator.state import Alias, EmulatorState
 
 
 def default_state(seed: int | None = None, tenant_id: str = data.TENANT_ID) -> EmulatorState:
-    """The default state of CONTRACT.md ("Local ARM emulator default state")."""
+    """The emulator's documented default state (docs/emulator.md)."""
     state = EmulatorState(tenant_id, seed)
     for name, display_name in data.MANAGEMENT_GROUPS:
         state.add_management_group(name, display_name)
