@@ -17,7 +17,7 @@ from vending.request.load import LoadedRequest, load_request
 from vending.request.model import Request
 from vending.trunk.config import TrunkConfig, load_config
 from vending.trunk.landing import Round, focus_on, land
-from vending.trunk.ledger import Ledger, TreeView
+from vending.trunk.ledger import TreeView, layout_changes
 from vending.trunk.messages import Action, Subject, subscription_change
 from vending.trunk.outcomes import Outcome, Status, exit_code_of, merged, trunk_failed
 from vending.trunk.repository import Person, PlannedCommit, TrunkClone
@@ -79,12 +79,11 @@ class Trunk:
 
 @dataclass(frozen=True)
 class Plan:
-    """One request's new outcome and planned commit (None when it changes nothing or may not), the render it
-    was made from, and the ledger as the commit leaves it."""
+    """One request's new outcome and planned commit (None when it changes nothing or may not), and the render
+    it was made from."""
 
     outcome: Outcome
     rendered: RenderedSubscription
-    ledger: Ledger
     commit: PlannedCommit | None = None
 
 
@@ -96,7 +95,9 @@ def submit(paths: Sequence[Path], settings: SubmitSettings, azure: AzureRunner |
     requests = [item.request for item in loaded if item.request is not None]
     try:
         with private_clone(settings.trunk, settings.branch, settings.workdir) as clone:
-            focus_on(clone, [(request.environment, request.name) for request in requests])
+            focus_on(
+                clone, [r.name for r in requests], [c for r in requests if r.network for c in r.network.address_space]
+            )
             first = Trunk.read(clone.root)
             outcomes = validated(loaded, outcomes, first, settings.interface_version)
             outcomes = azure_checked(loaded, outcomes, first.state, azure)
@@ -209,12 +210,12 @@ def plan_batch(
     items: Sequence[tuple[Outcome, Request]], trunk: Trunk, settings: SubmitSettings, azure_checks: str
 ) -> tuple[Plan, ...]:
     """Stage (pure): plan each request in turn on the trunk as the plans before it leave it."""
-    ledger, view = Ledger.of(trunk.config, trunk.state), TreeView(trunk.root)
+    view = TreeView(trunk.root)
     plans: list[Plan] = []
     for outcome, request in items:
-        plan = plan_request(request, outcome, ledger, view, trunk.owners, settings, azure_checks)
+        plan = plan_request(request, outcome, trunk.config, view, trunk.owners, settings, azure_checks)
         if plan.commit is not None:
-            ledger, view = plan.ledger, view.with_planned(plan.commit.files)
+            view = view.with_planned(plan.commit.files)
         plans.append(plan)
     return tuple(plans)
 
@@ -222,28 +223,28 @@ def plan_batch(
 def plan_request(
     request: Request,
     outcome: Outcome,
-    ledger: Ledger,
+    config: TrunkConfig,
     view: TreeView,
     owners: CodeOwnersFile | None,
     settings: SubmitSettings,
     azure_checks: str,
 ) -> Plan:
     """Render one request, prove the render, and plan its commit if it changes anything and may."""
-    existing = ledger.state().find(request.name)
-    rendered, entry = _render(request, ledger.config, settings.interface_version, existing)
-    after = ledger.put(entry)
-    files = {**rendered.files, **after.environment_files(request.environment, settings.interface_version)}
+    existing = view.state(config).find(request.name)
+    rendered, entry = _render(request, config, settings.interface_version, existing)
+    layout = layout_changes(view, config, existing, entry, settings.interface_version)
+    files: dict[str, str | None] = {**rendered.files, **layout}
     paths = view.changed_paths(files)
     if not paths:
-        return Plan(outcome.decided(Status.UNCHANGED), rendered, after)
+        return Plan(outcome.decided(Status.UNCHANGED), rendered)
     verdict = scope_verdict(outcome.source, owners, settings.identity, paths)
     if not verdict.allowed:
-        return Plan(outcome.rejected(verdict.findings, ExitCode.SCOPE), rendered, ledger)
+        return Plan(outcome.rejected(verdict.findings, ExitCode.SCOPE), rendered)
     message = _message(request, Action.UPDATE if existing else Action.CREATE, settings, azure_checks)
     commit = PlannedCommit(
         {path: files[path] for path in paths}, message, _author(request, settings), settings.committer
     )
-    return Plan(outcome.decided(Status.PENDING), rendered, after, commit)
+    return Plan(outcome.decided(Status.PENDING), rendered, commit)
 
 
 def _render(

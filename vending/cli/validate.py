@@ -35,7 +35,7 @@ def check_files(paths: Sequence[Path], trunk: str | None, branch: str) -> list[C
     with read_trunk(trunk, branch) as trunk_dir:
         config = load_config(trunk_dir)
         state = read_state(trunk_dir, config)
-    return validate_batch(loaded, INTERFACE_VERSION, config, state)
+        return validate_batch(loaded, INTERFACE_VERSION, config, state)
 
 
 def with_azure(results: list[Checked], runner: AzureRunner) -> tuple[list[Checked], bool]:
