@@ -95,10 +95,7 @@ def submit(paths: Sequence[Path], settings: SubmitSettings, azure: AzureRunner |
     requests = [item.request for item in loaded if item.request is not None]
     try:
         with private_clone(settings.trunk, settings.branch, settings.workdir) as clone:
-            focus_on(
-                clone, [r.name for r in requests], [c for r in requests if r.network for c in r.network.address_space]
-            )
-            first = Trunk.read(clone.root)
+            first = _focused(clone, requests)
             outcomes = validated(loaded, outcomes, first, settings.interface_version)
             outcomes = azure_checked(loaded, outcomes, first.state, azure)
             existed = frozenset(r.name for r in requests if first.state.find(r.name) is not None)
@@ -113,6 +110,19 @@ def submit(paths: Sequence[Path], settings: SubmitSettings, azure: AzureRunner |
     if landing.failure is not None:
         final = trunk_failed(final, landing.failure, settings.trunk)
     return SubmitReport(final, azure_checks, landing.attempts, landing.diff)
+
+
+def _focused(clone: TrunkClone, requests: Sequence[Request]) -> Trunk:
+    """Check out what the requests read and write, and read the trunk: the requests' names and networks, then
+    the networks the trunk records for those names (an update moves a range out of its old block)."""
+    names = [request.name for request in requests]
+    wanted = {cidr for request in requests if request.network for cidr in request.network.address_space}
+    focus_on(clone, names, sorted(wanted))
+    trunk = Trunk.read(clone.root)
+    recorded = {cidr for name in names if (entry := trunk.state.find(name)) for cidr in entry.address_space}
+    if recorded - wanted:
+        focus_on(clone, names, sorted(wanted | recorded))
+    return trunk
 
 
 def _outcome(key: int, item: LoadedRequest) -> Outcome:
@@ -165,7 +175,8 @@ def _commit_round(
     attempt: int,
 ) -> Round[tuple[Outcome, ...]]:
     """Re-validate against the current tip, plan each still-valid request, and commit the plans."""
-    trunk = Trunk.read(clone.root)
+    requests = [request for item in loaded if (request := item.request) is not None]
+    trunk = _focused(clone, requests) if attempt else Trunk.read(clone.root)
     outcomes = validated(loaded, outcomes, trunk, settings.interface_version)
     items = [(o, request) for o in outcomes if o.open and (request := loaded[o.key].request) is not None]
     if attempt > 0:
