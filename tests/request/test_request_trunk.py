@@ -170,6 +170,17 @@ def test_damaged_facts_are_an_input_error(sandbox: Sandbox) -> None:
     sandbox.assert_untouched((before[0], before[1] | {"app-dev.yaml"}))
 
 
+def test_subscription_without_facts_is_an_input_error(sandbox: Sandbox) -> None:
+    folder = sandbox.trunk / "subscriptions" / "prod" / "app-dev"
+    folder.mkdir(parents=True)
+    (folder / "request.yaml").write_text("name: app-dev\n", encoding="utf-8")
+    git(sandbox.trunk, "add", "-A")
+    git(sandbox.trunk, "commit", "-qm", "a folder without facts")
+    result = validate(sandbox, sandbox.write(request_data()))
+    assert result.code == 2
+    assert "subscriptions/prod/app-dev/facts.json: cannot read the trunk's facts (missing" in result.stderr
+
+
 def test_trunk_in_the_0x_layout_is_refused_with_the_migration(sandbox: Sandbox) -> None:
     legacy = {"schemaVersion": 1, "subscriptions": {}, "decommissioned": {}}
     (sandbox.trunk / "subscriptions" / "dev" / "index.json").write_text(json.dumps(legacy), encoding="utf-8")

@@ -23,6 +23,7 @@ from vending.trunk.layout import (
     LEGACY_INDEX_FILE,
     NETWORK_FILE,
     NETWORKS_DIR,
+    REQUEST_FILE,
     SHARDS_DIR,
 )
 
@@ -188,11 +189,15 @@ class TrunkState:
     read: Reader
 
     def find(self, name: str) -> Entry | None:
+        """The name's live subscription in any environment; a folder with a request but no facts is damaged
+        (the name is taken all the same)."""
         for env in sorted(self.config.environments):
-            path = paths_of(self.config, env).facts(name)
-            data = self._json(path)
+            paths = paths_of(self.config, env)
+            data = self._json(paths.facts(name))
             if data is not None:
-                return _entry(name, env, data, path)
+                return _entry(name, env, data, paths.facts(name))
+            if self.read(f"{paths.subscription(name)}/{REQUEST_FILE}") is not None:
+                raise _damaged(paths.facts(name), "missing beside its request.yaml")
         return None
 
     def tombstone(self, name: str) -> tuple[str, Mapping[str, Any]] | None:
