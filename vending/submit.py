@@ -4,7 +4,7 @@ batch); the landing loop owns only git and re-plans on the newest tip when a pus
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -182,15 +182,22 @@ def _commit_round(
     if attempt > 0:
         items, taken = _not_taken(items, trunk, settings, existed)
         outcomes = merged(outcomes, taken)
-    plans = plan_batch(items, trunk, settings, azure_checks)
-    if attempt == 0:
-        _require_canonical_terraform(plans)
-    commits = [plan.commit for plan in plans if plan.commit is not None]
-    shas = iter(clone.commit_series(commits))
-    decided = [
-        p.outcome.decided(settings.settled, _sha(next(shas), settings)) if p.commit else p.outcome for p in plans
-    ]
-    return Round(merged(outcomes, decided), committed=bool(commits))
+    settled: list[tuple[Outcome, bool]] = []
+    terraform: dict[str, str] = {}
+
+    def planned() -> Iterator[PlannedCommit]:
+        """Each commit as soon as it is planned: only the outcomes and the .tf files stay behind."""
+        for plan in plan_batch(items, trunk, settings, azure_checks):
+            settled.append((plan.outcome, plan.commit is not None))
+            terraform.update((path, text) for path, text in plan.rendered.files.items() if path.endswith(".tf"))
+            if plan.commit is not None:
+                yield plan.commit
+        if attempt == 0:
+            _require_canonical_terraform(terraform)
+
+    shas = iter(clone.commit_series(planned()))
+    decided = [o.decided(settings.settled, _sha(next(shas), settings)) if c else o for o, c in settled]
+    return Round(merged(outcomes, decided), committed=any(c for _, c in settled))
 
 
 def _sha(sha: str, settings: SubmitSettings) -> str | None:
@@ -219,16 +226,15 @@ def _same_as_trunk(trunk: Trunk, request: Request, settings: SubmitSettings, del
 
 def plan_batch(
     items: Sequence[tuple[Outcome, Request]], trunk: Trunk, settings: SubmitSettings, azure_checks: str
-) -> tuple[Plan, ...]:
-    """Stage (pure): plan each request in turn on the trunk as the plans before it leave it."""
+) -> Iterator[Plan]:
+    """Stage (pure): plan each request in turn on the trunk as the plans before it leave it, yielding each
+    plan as it is made (a caller that keeps none holds one plan at a time)."""
     view = TreeView(trunk.root)
-    plans: list[Plan] = []
     for outcome, request in items:
         plan = plan_request(request, outcome, trunk.config, view, trunk.owners, settings, azure_checks)
         if plan.commit is not None:
             view = view.with_planned(plan.commit.files)
-        plans.append(plan)
-    return tuple(plans)
+        yield plan
 
 
 def plan_request(
@@ -281,8 +287,8 @@ def _author(request: Request, settings: SubmitSettings) -> Person:
     return settings.author or Person(request.requested_by.split("@")[0], request.requested_by)
 
 
-def _require_canonical_terraform(plans: Sequence[Plan]) -> None:
+def _require_canonical_terraform(files: dict[str, str]) -> None:
     """Where terraform is installed, every rendered ``.tf`` must be what ``terraform fmt`` writes (one run)."""
-    problems = terraform_fmt_problems({path: text for plan in plans for path, text in plan.rendered.files.items()})
+    problems = terraform_fmt_problems(files)
     if problems:
         raise RenderBugError("rendered Terraform is not canonical", [Finding(p, "", m) for p, m in problems])

@@ -60,6 +60,13 @@ def validate_batch(
     ]
 
 
+def trunk_questions(loaded: Sequence[LoadedRequest]) -> tuple[list[str], list[str]]:
+    """What validating these requests asks of the trunk: their names and their networks (what a partial
+    clone checks out, see vending.trunk.state.focus_paths)."""
+    requests = [item.request for item in loaded if item.request is not None]
+    return [r.name for r in requests], [c for r in requests if r.network for c in r.network.address_space]
+
+
 def _finding(item: LoadedRequest, field: str, message: str) -> Finding:
     return Finding(item.source, field, message, item.line_of(field))
 

@@ -1,7 +1,7 @@
 """Print trunk figures: one submit into a 5,000-subscription trunk against a plain git script, 1,000 requests
 in one submit, 8 concurrent submitters x 25 requests, and ``check`` over 10,000 subscriptions.
 
-Run: python tests/benchmarks/bench_trunk.py [--quick] [one] [batch] [concurrent] [check]
+Run: python tests/benchmarks/bench_trunk.py [--quick] [--batch N] [one] [batch] [concurrent] [check]
 """
 
 from __future__ import annotations
@@ -195,26 +195,48 @@ def fresh_trunk(base: Path) -> Path:
 def batch_throughput(base: Path, count: int) -> None:
     remote = fresh_trunk(base)
     requests = write_requests(base / "requests", ((f"batch-{i:04d}", i) for i in range(count)))
-    seconds, done = timed(
-        [
-            *CLI,
-            "--output",
-            "json",
-            "submit",
-            *map(str, requests),
-            "--trunk",
-            str(remote),
-            "--as",
-            IDENTITY,
-            "--skip-azure-checks",
-        ]
+    command = [*CLI, "--output", "json", "submit", *map(str, requests), "--trunk", str(remote), "--as", IDENTITY]
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        [*command, "--skip-azure-checks"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=ENV
     )
-    assert done.returncode == 0, done.stderr[-2000:]
+    peaks = {"vending": 0, "git": 0, "summed": 0}
+    sampler = threading.Thread(target=_sample_peaks, args=(process, peaks), daemon=True)
+    sampler.start()
+    _, err = process.communicate()
+    seconds = time.perf_counter() - start
+    sampler.join()
+    assert process.returncode == 0, err[-2000:]
     landed = int(git(remote, "rev-list", "--count", "main")) - 1
     print(
         f"[2] {count} requests in one submit: {seconds:.1f} s, {count / seconds:.1f} requests/s "
         f"(target >= 50), {landed} commits landed"
     )
+    print(
+        f"    peak RSS (sampled from /proc every 50 ms): vending process {peaks['vending'] / 1024:.0f} MB, "
+        f"largest git child {peaks['git'] / 1024:.0f} MB, summed over the tree {peaks['summed'] / 1024:.0f} MB "
+        "(target <= 300 MB)"
+    )
+
+
+def _sample_peaks(process: subprocess.Popen[bytes], peaks: dict[str, int]) -> None:
+    """Peak resident sizes: the vending process's own high-water mark (VmHWM), the largest git child seen,
+    and the summed proportional size of the whole tree."""
+    while process.poll() is None:
+        peaks["vending"] = max(peaks["vending"], _status_kib(process.pid, "VmHWM:"))
+        peaks["summed"] = max(peaks["summed"], tree_rss_kib(process.pid))
+        for child in Path(f"/proc/{process.pid}/task").glob("*/children"):
+            for pid in child.read_text().split():
+                peaks["git"] = max(peaks["git"], _status_kib(int(pid), "VmRSS:"))
+        time.sleep(0.05)
+
+
+def _status_kib(pid: int, field: str) -> int:
+    try:
+        lines = Path(f"/proc/{pid}/status").read_text().splitlines()
+    except OSError:
+        return 0
+    return next((int(line.split()[1]) for line in lines if line.startswith(field)), 0)
 
 
 def concurrent_submitters(base: Path, processes: int, per_process: int) -> None:
@@ -353,7 +375,9 @@ def main() -> None:
         if quick
         else {"trunk": 5000, "reps": 5, "batch": 1000, "procs": 8, "per": 25, "check": 10000}
     )
-    wanted = [arg for arg in sys.argv[1:] if not arg.startswith("--")]
+    if "--batch" in sys.argv:
+        sizes["batch"] = int(sys.argv[sys.argv.index("--batch") + 1])
+    wanted = [arg for arg in sys.argv[1:] if not arg.startswith("--") and not arg.isdigit()]
     with tempfile.TemporaryDirectory(prefix="bench-trunk-") as tmp:
         for name, step in _steps(sizes).items():
             if wanted and name not in wanted:

@@ -8,12 +8,13 @@ from collections.abc import Callable
 from typing import Any, Protocol, TypeVar
 
 from azure.core.credentials import TokenCredential
-from azure.core.pipeline.policies import HTTPPolicy, RetryPolicy
+from azure.core.pipeline.policies import HTTPPolicy
 from azure.core.pipeline.transport import RequestsTransport
 from azure.mgmt.managementgroups import ManagementGroupsMgmtClient
 from azure.mgmt.subscription import SubscriptionClient
 
 from vending.azure.credentials import SharedTokenCache, token_object_id
+from vending.azure.endpoint import path_segment
 from vending.azure.models import (
     AliasInfo,
     AzureReadError,
@@ -22,12 +23,21 @@ from vending.azure.models import (
     TenantInfo,
     TenantPolicyInfo,
 )
-from vending.azure.pacing import LoopbackOnlyPolicy, PacingPolicy, TokenBucket, TrafficStats
+from vending.azure.pacing import (
+    Deadline,
+    DeadlineRetryPolicy,
+    LoopbackOnlyPolicy,
+    PacingPolicy,
+    TokenBucket,
+    TrafficStats,
+)
 from vending.azure.report import ReadUsage
 from vending.azure.settings import AzureSettings
 from vending.azure.translate import translated
+from vending.errors import AzureCheckError
 
 T = TypeVar("T")
+CONNECT_TIMEOUT = 15.0
 
 
 class AzureReader(Protocol):
@@ -77,13 +87,15 @@ class SdkAzureReader:
         self.operations: Counter[str] = Counter()
         self.traffic = TrafficStats()
         self.bucket = TokenBucket(settings.read_burst, settings.read_refill_per_second)
+        self.deadline = Deadline(settings.timeout, settings.arm_endpoint)
         self._lock = threading.Lock()
         self.subscriptions = SubscriptionClient(self.credential, **self._client_options())
         self.groups = ManagementGroupsMgmtClient(self.credential, **self._client_options())
 
     def _client_options(self) -> dict[str, Any]:
         settings = self.settings
-        per_retry: list[HTTPPolicy[Any, Any]] = [PacingPolicy(self.bucket, self.traffic)]
+        timeouts = (CONNECT_TIMEOUT, settings.read_timeout)
+        per_retry: list[HTTPPolicy[Any, Any]] = [PacingPolicy(self.bucket, self.traffic, self.deadline, timeouts)]
         if settings.credential == "static-test":
             per_retry.insert(0, LoopbackOnlyPolicy())
         verify: str | bool = str(settings.ca_bundle) if settings.ca_bundle else True
@@ -91,9 +103,10 @@ class SdkAzureReader:
             settings.max_concurrency + 2,
             connection_verify=verify,
             read_timeout=settings.read_timeout,
-            connection_timeout=15,
+            connection_timeout=CONNECT_TIMEOUT,
         )
-        retry = RetryPolicy(
+        retry = DeadlineRetryPolicy(
+            self.deadline,
             retry_total=settings.retry_total,
             retry_connect=5,
             retry_read=5,
@@ -116,17 +129,42 @@ class SdkAzureReader:
         with translated(what, self.settings.arm_endpoint):
             return call()
 
+    def _pages(self, what: str, pager: Any) -> list[Any]:
+        """Every item of a paged list; ``AzureCheckError`` when a ``nextLink`` repeats or the chain runs
+        past ``settings.max_pages`` pages."""
+        items: list[Any] = []
+        seen: set[str] = set()
+        pages = pager.by_page()
+        for number, page in enumerate(pages, start=1):
+            items.extend(page)
+            link = pages.continuation_token
+            if link is None:
+                continue
+            if link in seen or number >= self.settings.max_pages:
+                problem = "repeated a nextLink" if link in seen else f"ran past {self.settings.max_pages} pages"
+                raise AzureCheckError(
+                    f"Azure Resource Manager at {self.settings.arm_endpoint} {problem} in {what}; stopped "
+                    "following it (a proxy or a broken endpoint?)"
+                )
+            seen.add(link)
+        return items
+
     def list_tenants(self) -> list[TenantInfo]:
-        tenants = self._call("tenants.list", lambda: list(self.subscriptions.tenants.list()))
+        tenants = self._call("tenants.list", lambda: self._pages("tenants.list", self.subscriptions.tenants.list()))
         return [TenantInfo(str(t.tenant_id), _text(getattr(t, "display_name", None))) for t in tenants]
 
     def list_subscriptions(self) -> list[SubscriptionInfo]:
-        items = self._call("subscriptions.list", lambda: list(self.subscriptions.subscriptions.list()))
+        items = self._call(
+            "subscriptions.list", lambda: self._pages("subscriptions.list", self.subscriptions.subscriptions.list())
+        )
         return [_subscription(item) for item in items]
 
     def get_subscription(self, subscription_id: str) -> SubscriptionInfo | None:
         try:
-            item = self._call("subscriptions.get", lambda: self.subscriptions.subscriptions.get(subscription_id))
+            item = self._call(
+                "subscriptions.get",
+                lambda: self.subscriptions.subscriptions.get(path_segment(subscription_id, "subscription id")),
+            )
         except AzureReadError as error:
             if error.status == 404:
                 return None
@@ -136,13 +174,19 @@ class SdkAzureReader:
     def list_locations(self, subscription_id: str) -> list[str]:
         items = self._call(
             "subscriptions.list_locations",
-            lambda: list(self.subscriptions.subscriptions.list_locations(subscription_id)),
+            lambda: self._pages(
+                "subscriptions.list_locations",
+                self.subscriptions.subscriptions.list_locations(path_segment(subscription_id, "subscription id")),
+            ),
         )
         return [str(item.name) for item in items if item.name]
 
     def management_group_exists(self, group_id: str) -> bool:
         try:
-            self._call("management_groups.get", lambda: self.groups.management_groups.get(group_id))
+            self._call(
+                "management_groups.get",
+                lambda: self.groups.management_groups.get(path_segment(group_id, "management group")),
+            )
         except AzureReadError as error:
             if error.scope_missing_or_forbidden:
                 return False
@@ -151,7 +195,7 @@ class SdkAzureReader:
 
     def get_alias(self, name: str) -> AliasInfo | None:
         try:
-            alias = self._call("alias.get", lambda: self.subscriptions.alias.get(name))
+            alias = self._call("alias.get", lambda: self.subscriptions.alias.get(path_segment(name, "alias")))
         except AzureReadError as error:
             if error.status == 404:
                 return None
@@ -183,7 +227,8 @@ class SdkAzureReader:
 
     def get_billing_account_policy(self, billing_account: str) -> BillingPolicyInfo:
         policy = self._call(
-            "billing_account.get_policy", lambda: self.subscriptions.billing_account.get_policy(billing_account)
+            "billing_account.get_policy",
+            lambda: self.subscriptions.billing_account.get_policy(path_segment(billing_account, "billing account")),
         )
         props = policy.properties
         if props is None:

@@ -13,7 +13,9 @@ from azure.core.credentials import AccessToken, TokenCredential
 from azure.core.exceptions import ClientAuthenticationError
 from azure.identity import AzureAuthorityHosts, AzurePipelinesCredential, DefaultAzureCredential
 
-from vending.azure.settings import AzureSettings, endpoint_host, is_loopback_host
+from vending.azure.endpoint import connect_host as endpoint_host
+from vending.azure.endpoint import is_loopback_host
+from vending.azure.settings import AzureSettings
 from vending.errors import AzureCheckError
 
 STATIC_TEST_TOKEN = "vending-static-test-token"  # noqa: S105 - accepted only by a loopback emulator

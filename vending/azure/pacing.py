@@ -17,10 +17,12 @@ from typing import Any
 
 from azure.core.exceptions import AzureError
 from azure.core.pipeline import PipelineRequest, PipelineResponse
-from azure.core.pipeline.policies import HTTPPolicy
+from azure.core.pipeline.policies import HTTPPolicy, RetryPolicy
 
 from vending.azure.credentials import StaticTokenRefusedError
-from vending.azure.settings import endpoint_host, is_loopback_host
+from vending.azure.endpoint import connect_host as endpoint_host
+from vending.azure.endpoint import is_loopback_host
+from vending.errors import AzureCheckError
 
 READ_METHODS = frozenset({"GET", "HEAD"})
 REMAINING_READS_HEADER = "x-ms-ratelimit-remaining-tenant-reads"
@@ -71,6 +73,34 @@ class TokenBucket:
         with self._lock:
             self._refill()
             return self._tokens
+
+
+class Deadline:
+    """The end of the Azure check phase: ``seconds`` from its creation, on a monotonic clock."""
+
+    def __init__(self, seconds: float, endpoint: str, clock: Callable[[], float] = time.monotonic) -> None:
+        self.seconds = seconds
+        self.endpoint = endpoint
+        self._clock = clock
+        self._end = clock() + seconds
+
+    def remaining(self) -> float:
+        return self._end - self._clock()
+
+    def check(self) -> float:
+        """The seconds left; ``AzureCheckError`` (exit 3) once there are none."""
+        left = self.remaining()
+        if left <= 0:
+            self.expire()
+        return left
+
+    def expire(self) -> None:
+        """Give up now: ``AzureCheckError`` (exit 3) naming the option."""
+        raise AzureCheckError(
+            f"the Azure checks against {self.endpoint} did not finish within {self.seconds:g} seconds "
+            "(--azure-timeout / VENDING_AZURE_TIMEOUT); Azure Resource Manager is slow or stalled, try again "
+            "later or allow more time"
+        )
 
 
 @dataclass(frozen=True)
@@ -124,16 +154,30 @@ class TrafficStats:
 
 
 class PacingPolicy(HTTPPolicy[Any, Any]):
-    """Waits for a read token before each read attempt and keeps the counts."""
+    """Waits for a read token before each read attempt and keeps the counts; with a ``deadline``, refuses
+    to start an attempt after it and bounds each attempt's connect and read timeouts by the time left."""
 
-    def __init__(self, bucket: TokenBucket, stats: TrafficStats) -> None:
+    def __init__(
+        self,
+        bucket: TokenBucket,
+        stats: TrafficStats,
+        deadline: Deadline | None = None,
+        timeouts: tuple[float, float] = (15.0, 60.0),
+    ) -> None:
         super().__init__()
         self.bucket = bucket
         self.stats = stats
+        self.deadline = deadline
+        self.timeouts = timeouts
 
     def send(self, request: PipelineRequest[Any]) -> PipelineResponse[Any, Any]:
         is_read = request.http_request.method.upper() in READ_METHODS
         paced = self.bucket.acquire() if is_read else 0.0
+        if self.deadline is not None:
+            left = self.deadline.check()
+            connect, read = self.timeouts
+            request.context.options["connection_timeout"] = min(connect, left)
+            request.context.options["read_timeout"] = min(read, left)
         attempt = int(request.context.get(ATTEMPT_KEY, 0)) + 1
         request.context[ATTEMPT_KEY] = attempt
         self.stats.sent(paced, retry=attempt > 1)
@@ -153,6 +197,22 @@ class PacingPolicy(HTTPPolicy[Any, Any]):
             self.bucket.limit_to(0)
         elif remaining is not None and remaining.isdigit() and int(remaining) + 1 < self.bucket.tokens:
             self.bucket.limit_to(int(remaining))
+
+
+class DeadlineRetryPolicy(RetryPolicy[Any, Any]):
+    """azure-core's retry policy that gives up at once when the wait before the next attempt (a server's
+    ``Retry-After`` or the backoff) would not end before the deadline."""
+
+    def __init__(self, deadline: Deadline, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.deadline = deadline
+
+    def sleep(self, settings: dict[str, Any], transport: Any, response: Any = None) -> None:
+        retry_after = self.get_retry_after(response) if response is not None else None
+        wait = retry_after if retry_after else self.get_backoff_time(settings)
+        if wait >= self.deadline.remaining():
+            self.deadline.expire()
+        super().sleep(settings, transport, response)
 
 
 class LoopbackOnlyPolicy(HTTPPolicy[Any, Any]):

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
-from urllib.parse import urlsplit
 
+from vending.azure.endpoint import connect_host, is_loopback_host, parse_endpoint
 from vending.errors import InputError
 
 DEFAULT_ARM_ENDPOINT = "https://management.azure.com"
+DEFAULT_TIMEOUT = 300.0
 CredentialKind = Literal["default", "static-test", "azure-pipelines"]
 PIPELINES_VARIABLES = (
     "SYSTEM_OIDCREQUESTURI",
@@ -24,18 +24,9 @@ TENANT_VARIABLES = ("VENDING_TENANT_ID", "AZURESUBSCRIPTION_TENANT_ID", "AZURE_T
 
 
 def endpoint_host(url: str) -> str:
-    """The host name of a URL, lowercase, without brackets or port."""
-    return (urlsplit(url).hostname or "").lower()
-
-
-def is_loopback_host(host: str) -> bool:
-    """True for ``localhost``, 127.0.0.0/8 and ::1."""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
+    """The host a request to ``url`` connects to, lowercase, without brackets or port; empty when the
+    URL parsers disagree about it (see ``vending/azure/endpoint.py``)."""
+    return connect_host(url)
 
 
 @dataclass(frozen=True)
@@ -53,7 +44,8 @@ class AzureSettings:
     """Connection settings of one run; ``credential`` picks how tokens are obtained.
 
     ``read_burst`` and ``read_refill_per_second`` mirror ARM's read bucket so the client paces
-    itself instead of running into 429s.
+    itself instead of running into 429s. ``timeout`` bounds the whole Azure check phase (seconds);
+    ``read_timeout`` bounds one read of one response.
     """
 
     arm_endpoint: str = DEFAULT_ARM_ENDPOINT
@@ -66,17 +58,15 @@ class AzureSettings:
     read_refill_per_second: float = 25.0
     retry_total: int = 10
     read_timeout: float = 60.0
+    timeout: float = DEFAULT_TIMEOUT
+    max_pages: int = 1000
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "arm_endpoint", self.arm_endpoint.rstrip("/"))
-        split = urlsplit(self.arm_endpoint)
-        if split.scheme != "https" or not split.hostname or split.path not in ("", "/"):
-            raise InputError(
-                f"--arm-endpoint: must be an https URL without a path, like "
-                f"{DEFAULT_ARM_ENDPOINT} (got {self.arm_endpoint!r})"
-            )
+        object.__setattr__(self, "arm_endpoint", parse_endpoint(self.arm_endpoint).url)
         if self.max_concurrency < 1 or self.read_burst < 1 or self.read_refill_per_second <= 0:
             raise InputError("max_concurrency, read_burst and read_refill_per_second must be positive")
+        if not self.timeout > 0 or not self.read_timeout > 0 or self.max_pages < 1:
+            raise InputError(f"--azure-timeout / VENDING_AZURE_TIMEOUT: must be a positive number (got {self.timeout})")
         if self.credential == "static-test" and not self.is_loopback:
             raise InputError(
                 f"--arm-endpoint: the static test token is only used for a loopback endpoint "
@@ -111,7 +101,9 @@ def pipelines_connection(env: Mapping[str, str]) -> PipelinesConnection | None:
     )
 
 
-def settings_from_env(env: Mapping[str, str], arm_endpoint: str | None, ca_bundle: str | None) -> AzureSettings:
+def settings_from_env(
+    env: Mapping[str, str], arm_endpoint: str | None, ca_bundle: str | None, timeout: float = DEFAULT_TIMEOUT
+) -> AzureSettings:
     """Resolve the settings: flags win over ``VENDING_ARM_ENDPOINT`` / ``VENDING_ARM_CA_BUNDLE``.
 
     A loopback endpoint gets the static test token; an Azure DevOps job with a workload identity
@@ -125,12 +117,17 @@ def settings_from_env(env: Mapping[str, str], arm_endpoint: str | None, ca_bundl
         raise InputError(f"--ca-bundle: {bundle_path} is not a file")
     pipelines = pipelines_connection(env)
     kind: CredentialKind = "default"
-    if is_loopback_host(endpoint_host(endpoint)):
+    if parse_endpoint(endpoint).is_loopback:
         kind = "static-test"
     elif pipelines is not None:
         kind = "azure-pipelines"
     names = TENANT_VARIABLES[:1] if kind == "static-test" else TENANT_VARIABLES
     tenant = next((env[name] for name in names if env.get(name)), None)
     return AzureSettings(
-        arm_endpoint=endpoint, ca_bundle=bundle_path, tenant_id=tenant, credential=kind, pipelines=pipelines
+        arm_endpoint=endpoint,
+        ca_bundle=bundle_path,
+        tenant_id=tenant,
+        credential=kind,
+        pipelines=pipelines,
+        timeout=timeout,
     )

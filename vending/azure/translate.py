@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from azure.core.exceptions import (
     AzureError,
     ClientAuthenticationError,
+    DecodeError,
     HttpResponseError,
     ServiceRequestError,
     ServiceResponseError,
@@ -16,6 +18,10 @@ from azure.core.exceptions import (
 from vending.azure.models import AzureReadError
 from vending.errors import AzureCheckError
 
+# What the SDK raises, besides AzureError, when an answer cannot be read: ValueError (UnicodeDecodeError,
+# JSONDecodeError and msrest's DeserializationError among them), TypeError/KeyError/AttributeError from an
+# unexpected shape, RecursionError from very deep JSON.
+UNREADABLE = (ValueError, TypeError, KeyError, AttributeError, RecursionError)
 LOGIN_HINT = (
     "run `az login` (or `az login --tenant <tenant>`), or configure workload identity for the "
     "pipeline (see docs/azure.md)"
@@ -48,6 +54,8 @@ def translated(what: str, endpoint: str) -> Iterator[None]:
     """Run an SDK call; re-raise its failure as ``AzureReadError`` or ``AzureCheckError``."""
     try:
         yield
+    except DecodeError as exc:
+        raise unreadable(what, endpoint, exc) from exc
     except ClientAuthenticationError as exc:
         if exc.status_code in (401, 403) and (error_code(exc) or "").lower() == "usernotauthorized":
             raise _read_error(what, exc) from exc
@@ -67,3 +75,26 @@ def translated(what: str, endpoint: str) -> Iterator[None]:
         ) from exc
     except AzureError as exc:
         raise AzureCheckError(f"Azure call failed ({what}) at {endpoint}: {error_message(exc)}") from exc
+    except UNREADABLE as exc:
+        raise unreadable(what, endpoint, exc) from exc
+
+
+def unreadable(what: str, endpoint: str, exc: BaseException) -> AzureCheckError:
+    """An answer the SDK could not decode or deserialize: an HTML page, garbled bytes, the wrong shape."""
+    return AzureCheckError(
+        f"Azure Resource Manager at {endpoint} gave an answer to {what} that is not what ARM sends "
+        f"({_what_was_wrong(exc)}); check --arm-endpoint / VENDING_ARM_ENDPOINT and any proxy between you "
+        "and Azure (an HTML page often comes from a TLS-inspecting proxy or a captive portal)"
+    )
+
+
+def _what_was_wrong(exc: BaseException) -> str:
+    if isinstance(exc, RecursionError):
+        return "JSON nested too deeply to read"
+    if isinstance(exc, UnicodeDecodeError):
+        return f"the body is not UTF-8: byte {exc.start}"
+    if isinstance(exc, json.JSONDecodeError):
+        return f"the body is not JSON: {exc.msg} at character {exc.pos}"
+    if isinstance(exc, DecodeError):
+        return f"the body is not JSON: {str(exc.message).splitlines()[0][:160]}"
+    return f"the body does not have the shape ARM gives this read: {type(exc).__name__}"

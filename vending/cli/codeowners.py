@@ -55,9 +55,9 @@ def which(printer: Printer, path: str, trunk: str, branch: str) -> int:
 
 def _trunk_owners(trunk: str, branch: str, path: str) -> tuple[str, ...]:
     from vending.codeowners import LOCATIONS, find_codeowners, owners_of, parse_codeowners
-    from vending.trunk.workdir import read_trunk
+    from vending.trunk.workdir import Reading, read_trunk
 
-    with read_trunk(trunk, branch) as root:
+    with read_trunk(trunk, branch, Reading.ROOT) as root:
         found = find_codeowners(root)
         if found is None:
             raise InputError(f"{trunk}: no CODEOWNERS file (looked for {', '.join(LOCATIONS)})")

@@ -4,7 +4,8 @@
 The ``--output`` options (before or after the command) set its mode while click parses the
 command line; every command prints through it, and ``main`` reports errors through it. Whatever
 it prints passes through the CI-command injection guard first, so no value from a request can
-become a GitHub workflow command or an Azure Pipelines logging command.
+become a GitHub workflow command or an Azure Pipelines logging command; and through ``redact`` before
+that, so no credential in a URL (a trunk's userinfo, an access token) reaches stdout, stderr or a CI log.
 """
 
 from __future__ import annotations
@@ -69,11 +70,12 @@ class Printer:
     def document(self, document: Mapping[str, object], *, sort_keys: bool = False) -> None:
         """One JSON document on stdout, guarded so that no CI host reads a command out of it."""
         from vending.reporting.guard import guard_json
+        from vending.reporting.redact import redact_value
 
         if self._documents:
             raise RuntimeError("a command printed a second JSON document")
         self._documents += 1
-        click.echo(guard_json(document, self.host, sort_keys=sort_keys))
+        click.echo(guard_json(redact_value(document), self.host, sort_keys=sort_keys))
 
     def out(self, text: str) -> None:
         """A line for people on stdout."""
@@ -103,9 +105,18 @@ class Printer:
         """Annotations, summary and step outputs on GitHub Actions or Azure DevOps; nothing elsewhere.
         Logging commands go to stderr when stdout carries the JSON document."""
         from vending.reporting.emit import emit_host_report
+        from vending.reporting.redact import redact_finding, redact_row, redact_value
 
         stream = sys.stderr if self.json else sys.stdout
-        emit_host_report(self.host, rows, findings, self._env, stream, document=document, title=title)
+        emit_host_report(
+            self.host,
+            [redact_row(row) for row in rows],
+            [redact_finding(finding) for finding in findings],
+            self._env,
+            stream,
+            document=None if document is None else redact_value(document),
+            title=title,
+        )
 
     # ---- how an invocation fails -------------------------------------------------------------------
 
@@ -164,8 +175,9 @@ class Printer:
 
     def _guard(self, text: str) -> str:
         from vending.reporting.guard import guard_text
+        from vending.reporting.redact import redact
 
-        return guard_text(text, self.host)
+        return guard_text(redact(text), self.host)
 
 
 def current_printer() -> Printer:

@@ -6,14 +6,17 @@ connection should be reset without an answer (an injected fault).
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
+import threading
 import time
 import uuid
 from collections.abc import Mapping
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from vending.emulator.config import EmulatorConfig
+from vending.emulator.config import BODY_FAULTS, PAGE_FAULTS, EmulatorConfig
+from vending.emulator.faults import body_fault, page_fault
 from vending.emulator.protocol import ApiRequest, ApiResponse, ArmError, Context, bad_request
 from vending.emulator.routes import dispatch
 from vending.emulator.state import EmulatorState
@@ -35,6 +38,8 @@ class Application:
         self.throttle = Throttle(config)
         self.faults = FaultInjector(config)
         self.endpoint = ""
+        self.stopping = threading.Event()
+        self._serials = itertools.count(1)
 
     def respond(self, method: str, target: str, headers: Mapping[str, str], raw_body: bytes) -> ApiResponse | None:
         if self.config.latency_ms:
@@ -45,7 +50,10 @@ class Application:
         try:
             principal = self._authenticate(headers)
             fault = self.faults.draw()
-            if fault is not None:
+            if fault == "stall":
+                self.stats.record_fault(fault)
+                self.stopping.wait(self.config.stall_seconds)
+            elif fault is not None and fault not in PAGE_FAULTS:
                 return self._fault(fault, headers)
             verdict = self.throttle.admit(principal, method)
             if not verdict.allowed:
@@ -53,6 +61,8 @@ class Application:
             query = {key: values[-1] for key, values in parse_qs(split.query, keep_blank_values=True).items()}
             request = ApiRequest(method, path, query, _json_body(raw_body), self._base_url(headers), principal)
             response = dispatch(self.ctx, request)
+            if fault in PAGE_FAULTS:
+                response = page_fault(fault, response, request.base_url, target, next(self._serials))
         except ArmError as error:
             response = ApiResponse(error.status, error.envelope(), error.headers)
         except Exception:
@@ -80,6 +90,13 @@ class Application:
                 "The access token is invalid.",
                 {"WWW-Authenticate": CHALLENGE},
             )
+        if self.faults.expired():
+            raise ArmError(
+                401,
+                "ExpiredAuthenticationToken",
+                "The access token expiry UTC time is earlier than current UTC time.",
+                {"WWW-Authenticate": CHALLENGE},
+            )
         return str(uuid.uuid5(uuid.NAMESPACE_URL, f"vending-emulator:{token}"))
 
     def _fault(self, kind: str, headers: Mapping[str, str]) -> ApiResponse | None:
@@ -87,6 +104,8 @@ class Application:
         retry_after = {"Retry-After": str(self.config.retry_after)}
         if kind == "reset":
             return None
+        if kind in BODY_FAULTS:
+            return self._finish(body_fault(kind), headers, None)
         if kind == "429":
             error = ArmError(429, "TooManyRequests", "Injected throttling.", retry_after)
         elif kind == "503":

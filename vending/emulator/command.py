@@ -12,7 +12,7 @@ from types import FrameType
 
 import click
 
-from vending.emulator.config import EmulatorConfig
+from vending.emulator.config import SELECTABLE_FAULTS, EmulatorConfig
 from vending.emulator.defaults import default_state
 from vending.emulator.server import Emulator, write_info_file
 from vending.emulator.state import EmulatorState
@@ -28,6 +28,38 @@ def _load(state_file: Path | None, seed: int | None) -> EmulatorState:
         return load_state(state_file, seed)
     except StateFileError as error:
         raise click.BadParameter(str(error), param_hint="--state") from error
+
+
+UNAUTHORIZED_AFTER = "unauthorized-after"
+
+
+def parse_faults(values: tuple[str, ...]) -> tuple[tuple[tuple[str, float], ...], int | None]:
+    """``--fault KIND[:RATE]`` values as ``(kind, rate)`` pairs (rate 1 by default), and the N of
+    ``unauthorized-after:N``; ``click.BadParameter`` naming the bad value."""
+    faults: dict[str, float] = {}
+    unauthorized_after: int | None = None
+    for value in values:
+        kind, _, argument = value.partition(":")
+        if kind == UNAUTHORIZED_AFTER:
+            if not argument.isdigit():
+                raise click.BadParameter(f"{value!r}: give {UNAUTHORIZED_AFTER}:N, N a count", param_hint="--fault")
+            unauthorized_after = int(argument)
+            continue
+        if kind not in SELECTABLE_FAULTS:
+            choices = ", ".join((*SELECTABLE_FAULTS, f"{UNAUTHORIZED_AFTER}:N"))
+            raise click.BadParameter(f"{value!r}: unknown kind; one of {choices}", param_hint="--fault")
+        faults[kind] = _rate(value, argument)
+    return tuple(faults.items()), unauthorized_after
+
+
+def _rate(value: str, argument: str) -> float:
+    try:
+        rate = float(argument) if argument else 1.0
+    except ValueError:
+        rate = -1.0
+    if not 0.0 <= rate <= 1.0:
+        raise click.BadParameter(f"{value!r}: the rate must be a number from 0 to 1", param_hint="--fault")
+    return rate
 
 
 @contextmanager
@@ -72,6 +104,18 @@ def _stop_on_signal() -> Iterator[threading.Event]:
 @click.option("--seed", type=int, default=None, help="Seed for ids and fault injection.")
 @click.option("--token", default=None, help="Accept only this bearer token (default: any).")
 @click.option("--ca-dir", type=click.Path(path_type=Path, file_okay=False), help="Keep ca.pem here.")
+@click.option(
+    "--fault",
+    "fault_values",
+    multiple=True,
+    metavar="KIND[:RATE]",
+    help="Inject a fault into this share of requests (default 1), repeatable: "
+    + ", ".join(SELECTABLE_FAULTS)
+    + f"; or {UNAUTHORIZED_AFTER}:N (401 after N requests). Replaces --fail-rate.",
+)
+@click.option(
+    "--stall-seconds", type=click.FloatRange(0), default=600.0, show_default=True, help="How long a stall lasts."
+)
 def emulator(
     port: int,
     info_file: Path | None,
@@ -86,8 +130,11 @@ def emulator(
     seed: int | None,
     token: str | None,
     ca_dir: Path | None,
+    fault_values: tuple[str, ...],
+    stall_seconds: float,
 ) -> None:
     """Run the local Azure Resource Manager emulator over https until SIGTERM or SIGINT."""
+    faults, unauthorized_after = parse_faults(fault_values)
     config = EmulatorConfig(
         port=port,
         throttle=throttle,
@@ -99,6 +146,9 @@ def emulator(
         fail_rate=fail_rate,
         seed=seed,
         token=token,
+        faults=faults,
+        unauthorized_after=unauthorized_after,
+        stall_seconds=stall_seconds,
     )
     running = Emulator(_load(state_file, seed), config, ca_dir.resolve() if ca_dir else None)
     try:

@@ -100,9 +100,12 @@ class ApiRequest:
 
 @dataclass
 class ApiResponse:
+    """An answer; ``raw``, when set, is sent as the body instead of ``body`` as JSON (injected faults)."""
+
     status: int
     body: Any = None
     headers: dict[str, str] = field(default_factory=dict)
+    raw: bytes | None = None
 
 
 def ok(body: Any, status: int = 200, **headers: str) -> ApiResponse:

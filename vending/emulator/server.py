@@ -92,11 +92,11 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(response)
 
     def _send(self, response: ApiResponse) -> None:
-        payload = b"" if response.body is None else json.dumps(response.body).encode("utf-8")
+        payload = response.raw if response.raw is not None else _json_payload(response.body)
         self.send_response(response.status)
         for name, value in response.headers.items():
             self.send_header(name, value)
-        if payload:
+        if payload and "Content-Type" not in response.headers:
             self.send_header("Content-Type", "application/json; charset=utf-8")
         self.send_header("Content-Length", str(len(payload)))
         self.end_headers()
@@ -111,6 +111,10 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:
         LOG.debug("%s - %s", self.address_string(), format % args)
+
+
+def _json_payload(body: Any) -> bytes:
+    return b"" if body is None else json.dumps(body).encode("utf-8")
 
 
 class _Caseless(dict[str, str]):
@@ -162,6 +166,7 @@ class Emulator:
         self._server = self._thread = None
         if server is None or thread is None:
             return
+        self.app.stopping.set()
         server.shutdown()
         thread.join()
         server.close_connections()

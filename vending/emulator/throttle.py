@@ -92,10 +92,24 @@ class FaultInjector:
     def __init__(self, config: EmulatorConfig) -> None:
         self.rate = config.fail_rate
         self.kinds = config.fault_kinds
+        self.faults = config.faults
+        self.unauthorized_after = config.unauthorized_after
+        self.authenticated = 0
         self.rng = random.Random(config.seed)
         self.lock = threading.Lock()
 
+    def expired(self) -> bool:
+        """Counts an authenticated request; True once ``unauthorized_after`` of them were answered."""
+        if self.unauthorized_after is None:
+            return False
+        with self.lock:
+            self.authenticated += 1
+            return self.authenticated > self.unauthorized_after
+
     def draw(self) -> str | None:
+        if self.faults:
+            with self.lock:
+                return next((kind for kind, rate in self.faults if self.rng.random() < rate), None)
         if self.rate <= 0:
             return None
         with self.lock:

@@ -107,6 +107,8 @@ def _check_ticket(value: str) -> str:
 def _check_management_group(value: str) -> str:
     if not MANAGEMENT_GROUP_RE.fullmatch(value):
         raise ValueError(f"must be 1-90 characters of letters, digits and ( ) . _ - (got {value!r})")
+    if value.endswith("."):
+        raise ValueError(f"must not end with a period, as Azure requires (got {value!r})")
     return value
 
 

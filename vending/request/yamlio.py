@@ -237,14 +237,21 @@ class _Dumper(_BaseDumper):  # type: ignore[misc]
     """libyaml's safe dumper; strings with line breaks or control characters are double-quoted."""
 
 
-_YAML12_IMPLICIT: tuple[Any, ...] = tuple(regexp for versions, _, regexp, _ in implicit_resolvers if (1, 2) in versions)
+def _one_pattern(regexps: Any) -> re.Pattern[str]:
+    """One compiled alternation of ``regexps`` (each keeps its own verbose flag): one match per string
+    instead of one per resolver."""
+    parts = [f"(?{'x' if regexp.flags & re.VERBOSE else ''}:{regexp.pattern})" for regexp in regexps]
+    return re.compile("|".join(parts))
+
+
+_YAML12_IMPLICIT = _one_pattern(regexp for versions, _, regexp, _ in implicit_resolvers if (1, 2) in versions)
 """Plain scalars YAML 1.2 (our own loader) reads as non-strings: ``1e3``, ``0E0``, ``.5``, ..."""
 
 
 def _represent_str(dumper: Any, value: str) -> Any:
     if _NEEDS_ESCAPES.search(value):
         style: str | None = '"'
-    elif any(regexp.match(value) for regexp in _YAML12_IMPLICIT):
+    elif _YAML12_IMPLICIT.match(value):
         style = "'"
     else:
         style = None

@@ -1,14 +1,20 @@
 """Commits made from planned files alone: one ``git fast-import`` for a whole series, then a check that the
-commits hold exactly the planned paths (nothing staged by accident can slip in)."""
+commits hold exactly the planned paths (nothing staged by accident can slip in).
+
+The series arrives as an iterable and each commit is written to a spool file as soon as it is planned, so a
+series costs memory for one commit at a time, however long it is; git reads the spool once it is complete."""
 
 from __future__ import annotations
 
+import io
 import re
 import subprocess
+import tempfile
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from vending.errors import Finding, TrunkError
 
@@ -33,34 +39,52 @@ class PlannedCommit:
 
 
 def fast_import(
-    root: Path, git_dir: Path, commits: Sequence[PlannedCommit], base: str | None, location: str
+    root: Path, git_dir: Path, commits: Iterable[PlannedCommit], base: str | None, location: str
 ) -> list[str]:
     """Make ``commits`` in order on top of ``base`` (``None``: a first commit) without moving any branch;
-    returns their ids. Raises ``TrunkError`` when git fails or a commit holds a path nobody planned."""
-    if not commits:
-        return []
+    returns their ids. ``commits`` is consumed once, one commit at a time. Raises ``TrunkError`` when git
+    fails or a commit holds a path nobody planned."""
+    with tempfile.TemporaryFile(prefix="vending-fast-import-", dir=git_dir) as spool:
+        planned, count = spool_stream(spool, commits, base, int(time.time()))
+        if not count:
+            return []
+        spool.seek(0)
+        shas = _run_fast_import(root, git_dir, spool, count, location)
+    _require_planned_paths(root, location, planned, base, shas[-1])
+    return shas
+
+
+def _run_fast_import(root: Path, git_dir: Path, spool: IO[bytes], count: int, location: str) -> list[str]:
     marks = git_dir / "vending-marks"
-    stream = fast_import_stream(commits, base, int(time.time()))
     try:
-        _git(root, location, "fast-import", "--quiet", "--done", f"--export-marks={marks}", stream=stream)
+        _git(root, location, "fast-import", "--quiet", "--done", f"--export-marks={marks}", stream=spool)
         ids = dict(line.split(" ", 1) for line in marks.read_text(encoding="ascii").split("\n") if line)
     finally:
         marks.unlink(missing_ok=True)
         _git(root, location, "update-ref", "-d", WORK_REF)
-    shas = [ids[f":{index}"].strip() for index in range(1, len(commits) + 1)]
-    _require_planned_paths(root, location, commits, base, shas[-1])
-    return shas
+    return [ids[f":{index}"].strip() for index in range(1, count + 1)]
 
 
-def _require_planned_paths(
-    root: Path, location: str, commits: Sequence[PlannedCommit], base: str | None, last: str
-) -> None:
+def spool_stream(
+    out: IO[bytes], commits: Iterable[PlannedCommit], base: str | None, stamp: int
+) -> tuple[set[str], int]:
+    """Write the ``git fast-import`` input for ``commits`` to ``out``, each commit as it comes, each on the
+    one before, the first on ``base``. Returns the paths the commits touch and how many there are."""
+    planned: set[str] = set()
+    count = 0
+    for count, commit in enumerate(commits, start=1):
+        out.write(_commit_command(commit, count, base if count == 1 else None, stamp))
+        planned.update(commit.files)
+    out.write(b"done\n")
+    return planned, count
+
+
+def _require_planned_paths(root: Path, location: str, planned: set[str], base: str | None, last: str) -> None:
     changed = (
-        _git(root, location, "diff", "--name-only", "-z", base, last)
+        _git(root, location, "diff", "--no-renames", "--name-only", "-z", base, last)
         if base is not None
         else _git(root, location, "diff-tree", "-r", "--root", "--no-commit-id", "--name-only", "-z", last)
     )
-    planned = {path for commit in commits for path in commit.files}
     outside = sorted({path for path in changed.split("\0") if path} - planned)
     if outside:
         raise TrunkError(
@@ -68,8 +92,8 @@ def _require_planned_paths(
         )
 
 
-def _git(root: Path, location: str, *args: str, stream: bytes | None = None) -> str:
-    result = subprocess.run(["git", *args], input=stream, cwd=root, capture_output=True, check=False)
+def _git(root: Path, location: str, *args: str, stream: IO[bytes] | None = None) -> str:
+    result = subprocess.run(["git", *args], stdin=stream, cwd=root, capture_output=True, check=False)
     if result.returncode != 0:
         detail = result.stderr.decode("utf-8", "replace").strip()[-300:]
         raise TrunkError(f"git {args[0]} failed", [Finding(location, "", detail)])
@@ -84,17 +108,21 @@ def _ident(person: Person, stamp: int) -> bytes:
 
 def fast_import_stream(commits: Sequence[PlannedCommit], base: str | None, stamp: int) -> bytes:
     """The ``git fast-import`` input for ``commits``, each on the one before, the first on ``base``."""
-    out = bytearray()
-    for index, commit in enumerate(commits, start=1):
-        message = commit.message.encode()
-        out += f"commit {WORK_REF}\nmark :{index}\n".encode()
-        out += b"author " + _ident(commit.author, stamp) + b"\ncommitter " + _ident(commit.committer, stamp) + b"\n"
-        out += f"data {len(message)}\n".encode() + message + b"\n"
-        if index == 1 and base is not None:
-            out += f"from {base}\n".encode()
-        for path, text in sorted(commit.files.items()):
-            out += _file_command(path, text)
-    return bytes(out + b"done\n")
+    out = io.BytesIO()
+    spool_stream(out, commits, base, stamp)
+    return out.getvalue()
+
+
+def _commit_command(commit: PlannedCommit, mark: int, base: str | None, stamp: int) -> bytes:
+    message = commit.message.encode()
+    out = bytearray(f"commit {WORK_REF}\nmark :{mark}\n".encode())
+    out += b"author " + _ident(commit.author, stamp) + b"\ncommitter " + _ident(commit.committer, stamp) + b"\n"
+    out += f"data {len(message)}\n".encode() + message + b"\n"
+    if base is not None:
+        out += f"from {base}\n".encode()
+    for path, text in sorted(commit.files.items()):
+        out += _file_command(path, text)
+    return bytes(out)
 
 
 def _file_command(path: str, text: str | None) -> bytes:

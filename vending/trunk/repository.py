@@ -13,13 +13,16 @@ Private clones, their locks and the temporary clone of a read live in :mod:`vend
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+import shlex
+from collections.abc import Iterable, Iterator, Sequence
 from enum import Enum
 from pathlib import Path
 
 from git import GitCommandError, Repo
 
 from vending.errors import Finding, TrunkError
+from vending.reporting.redact import redact
 from vending.trunk.fastimport import Person, PlannedCommit, fast_import
 from vending.trunk.files import write_tree
 from vending.trunk.layout import ALWAYS_CHECKED_OUT, FILES_ONLY
@@ -37,6 +40,12 @@ REJECTION_WORDS = (
 )
 
 
+FILTERING_UPLOAD_PACK = "git -c uploadpack.allowFilter=true upload-pack"
+"""The upload-pack a ``file://`` clone asks for: git's own, allowed to filter blobs out of a partial clone."""
+_SCP_LIKE = re.compile(r"^[^/:]{2,}:")
+"""``host:path`` or ``user@host:path`` (two characters at least, so that ``C:`` stays a drive)."""
+
+
 class PushResult(Enum):
     PUSHED = "pushed"
     REJECTED = "rejected"
@@ -47,12 +56,13 @@ def git_reason(exc: GitCommandError, fallback: str = "git failed") -> str:
     lines = [line.strip().removeprefix("stderr: ").strip(" '") for line in str(exc.stderr or exc).splitlines()]
     lines = [line for line in lines if line]
     fatal = [line for line in lines if line.startswith(("fatal:", "error:"))]
-    return (fatal or lines or [fallback])[0]
+    return redact((fatal or lines or [fallback])[0])
 
 
 def unreachable(location: str, exc: GitCommandError) -> TrunkError:
-    finding = Finding(location, "", f"trunk is unreachable: git: {git_reason(exc)}")
-    return TrunkError(f"trunk {location} is unreachable", [finding])
+    shown = redact(location)
+    finding = Finding(shown, "", f"trunk is unreachable: git: {git_reason(exc)}")
+    return TrunkError(f"trunk {shown} is unreachable", [finding])
 
 
 class TrunkClone:
@@ -87,16 +97,20 @@ class TrunkClone:
         self._git("clean", "--quiet", "-fdx")
         return self.tip()
 
-    def commit_series(self, commits: Sequence[PlannedCommit]) -> list[str]:
+    def commit_series(self, commits: Iterable[PlannedCommit]) -> list[str]:
         """Write ``commits``' files into the working tree, make the commits on top of HEAD in order (one
-        ``git fast-import``) and move the branch to the last. Returns the commit ids."""
+        ``git fast-import``) and move the branch to the last. Returns the commit ids. ``commits`` may be a
+        generator: each commit is written and spooled as it comes, and dropped."""
         base = self.tip()
-        for commit in commits:
-            write_tree(self.root, commit.files)
-        shas = fast_import(self.root, Path(str(self.repo.git_dir)), commits, base, self.location)
+        shas = fast_import(self.root, Path(str(self.repo.git_dir)), self._written(commits), base, self.location)
         if shas:
             self._git("update-ref", "HEAD", shas[-1], base)
         return shas
+
+    def _written(self, commits: Iterable[PlannedCommit]) -> Iterator[PlannedCommit]:
+        for commit in commits:
+            write_tree(self.root, commit.files)
+            yield commit
 
     def push(self) -> PushResult:
         """Push HEAD to the branch (fast-forward only). Rejections are for the caller to retry."""
@@ -117,12 +131,11 @@ class TrunkClone:
             "bare clone, or allow it with 'git config receive.denyCurrentBranch updateInstead' in the trunk "
             "(vending init sets this)"
         )
-        return TrunkError(
-            f"trunk {self.location} refuses pushes to its checked-out branch", [Finding(self.location, "", message)]
-        )
+        shown = redact(self.location)
+        return TrunkError(f"trunk {shown} refuses pushes to its checked-out branch", [Finding(shown, "", message)])
 
     def changed_files(self, base: str) -> list[str]:
-        return [p for p in self._git("diff", "--name-only", "-z", base, "HEAD").split("\0") if p]
+        return [p for p in self._git("diff", "--no-renames", "--name-only", "-z", base, "HEAD").split("\0") if p]
 
     def diff(self, base: str) -> str:
         """What the commits since ``base`` change: a stat and the patch."""
@@ -142,10 +155,36 @@ class TrunkClone:
 
 def clone_branch(location: str, branch: str, target: Path, *, sparse: bool) -> Repo:
     """Clone ``branch`` of ``location`` at depth 1 into ``target``; with ``sparse``, check nothing out yet
-    (the caller focuses the clone). Raises ``GitCommandError``: each caller words its own failure."""
-    return Repo.clone_from(
-        location, target, depth=1, branch=branch, single_branch=True, no_tags=True, no_checkout=sparse
+    (the caller focuses the clone). Raises ``GitCommandError``: each caller words its own failure.
+
+    From a URL the clone is partial (``--filter=blob:none``): file contents arrive only for the paths
+    checked out. A server that refuses filters sends everything instead, with a warning and no error. A
+    local path is cloned by hard-linking its objects, where git ignores filters and costs nothing anyway;
+    a ``file://`` URL gets an upload-pack that allows filters, which a local repository's own
+    configuration rarely does."""
+    options = [] if is_local_path(location) else ["--filter=blob:none"]
+    filtering_file_url = location.startswith("file://")
+    if filtering_file_url:
+        options.append(shlex.quote(f"--upload-pack={FILTERING_UPLOAD_PACK}"))
+    repo = Repo.clone_from(
+        location,
+        target,
+        multi_options=options,
+        allow_unsafe_options=filtering_file_url,
+        depth=1,
+        branch=branch,
+        single_branch=True,
+        no_tags=True,
+        no_checkout=sparse,
     )
+    if filtering_file_url:
+        repo.git.config("remote.origin.uploadpack", FILTERING_UPLOAD_PACK)
+    return repo
+
+
+def is_local_path(location: str) -> bool:
+    """A path on this machine, as opposed to a URL (``scheme://``) or scp-like ``[user@]host:path``."""
+    return "://" not in location and not _SCP_LIKE.match(location)
 
 
 def init_repository(directory: Path, files: dict[str, str], message: str, author: Person) -> str:

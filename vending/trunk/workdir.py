@@ -7,14 +7,17 @@ import fcntl
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from enum import Enum
 from pathlib import Path
 
 from git import GitCommandError, Repo
 from git.exc import GitError
 
 from vending.errors import Finding, InputError, TrunkError
+from vending.reporting.redact import redact
+from vending.trunk.landing import focus_on
 from vending.trunk.layout import CONFIG_FILE
 from vending.trunk.repository import TrunkClone, clone_branch, git_reason, unreachable
 
@@ -38,9 +41,28 @@ def temporary_directory(prefix: str) -> Iterator[Path]:
         shutil.rmtree(path, ignore_errors=True)
 
 
+class Reading(Enum):
+    """What a read-only command reads of a trunk it clones: only those files are checked out (and, from a
+    URL, fetched)."""
+
+    EVERYTHING = "everything"
+    ROOT = "the root's files, .github and docs: where CODEOWNERS is"
+    INDEXES = (
+        "the root's files, each environment's own files and the folders of the named subscriptions and networks "
+        "(vending.trunk.state.focus_paths): what validating a request reads"
+    )
+
+
 @contextmanager
-def read_trunk(location: str, branch: str = "main") -> Iterator[Path]:
-    """Yield a directory with the trunk's files; a clone is made in a temporary folder and removed."""
+def read_trunk(
+    location: str,
+    branch: str = "main",
+    reading: Reading = Reading.EVERYTHING,
+    about: tuple[Sequence[str], Sequence[str]] = ((), ()),
+) -> Iterator[Path]:
+    """Yield a directory with the trunk's files; a clone is made in a temporary folder and removed. A
+    working tree is read in place; a clone checks out only what ``reading`` names (for ``INDEXES``, about
+    the subscription names and networks in ``about``)."""
     if is_working_tree(location):
         yield Path(location)
         return
@@ -49,16 +71,36 @@ def read_trunk(location: str, branch: str = "main") -> Iterator[Path]:
     if local.is_dir() and not is_repository:
         raise InputError(
             "not a trunk",
-            [Finding(location, "", f"has no {CONFIG_FILE}: give a trunk's working tree, a bare repository or a URL")],
+            [
+                Finding(
+                    redact(location),
+                    "",
+                    f"has no {CONFIG_FILE}: give a trunk's working tree, a bare repository or a URL",
+                )
+            ],
         )
     with temporary_directory("vending-trunk-") as tmp:
         try:
-            clone_branch(location, branch, tmp / "trunk", sparse=False).close()
+            _read_clone(location, branch, tmp / "trunk", reading, about)
         except GitCommandError as exc:
             reason = git_reason(exc, "git clone failed")
-            finding = Finding(location, "", f"cannot clone branch {branch!r}: {reason}")
-            raise TrunkError(f"cannot read trunk {location}", [finding]) from exc
+            finding = Finding(redact(location), "", f"cannot clone branch {branch!r}: {reason}")
+            raise TrunkError(f"cannot read trunk {redact(location)}", [finding]) from exc
         yield tmp / "trunk"
+
+
+def _read_clone(
+    location: str, branch: str, target: Path, reading: Reading, about: tuple[Sequence[str], Sequence[str]]
+) -> None:
+    with clone_branch(location, branch, target, sparse=reading is not Reading.EVERYTHING) as repo:
+        if reading is Reading.EVERYTHING:
+            return
+        clone = TrunkClone(repo, location, branch)
+        clone.quiet_maintenance()  # no automatic maintenance after each fetch of contents
+        clone.focus([])
+        clone.checkout()
+        if reading is Reading.INDEXES and (target / CONFIG_FILE).is_file():
+            focus_on(clone, *about)
 
 
 def _lock(directory: Path) -> int:
