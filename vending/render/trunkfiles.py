@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 from vending.codeowners import render_codeowners
@@ -70,8 +71,14 @@ def shard_names(text: str | None) -> list[str]:
 def subscription_layout_files(config: TrunkConfig, entry: Entry, interface_version: str) -> dict[str, str]:
     """What a subscription's folder holds beside its render: its kustomization and its facts."""
     directory = paths_of(config, entry.environment).subscription(entry.name)
-    kustomization = dump_yaml(environment_kustomization([FLUX_FILE]), file_header(config, interface_version))
+    kustomization = _subscription_kustomization(file_header(config, interface_version))
     return {f"{directory}/{KUSTOMIZATION_FILE}": kustomization, f"{directory}/{FACTS_FILE}": entry.facts_text()}
+
+
+@lru_cache(maxsize=16)
+def _subscription_kustomization(header: str) -> str:
+    """The same for every subscription rendered with one header: written by the YAML library once."""
+    return dump_yaml(environment_kustomization([FLUX_FILE]), header)
 
 
 def environment_files(config: TrunkConfig, environment: str, interface_version: str) -> dict[str, str]:
