@@ -12,12 +12,12 @@ from vending.request.yamlio import load_plain_yaml
 from vending.trunk.config import Environment, TrunkConfig, load_config
 from vending.trunk.landing import Round, focus_on, land
 from vending.trunk.layout import REQUEST_FILE
-from vending.trunk.ledger import Ledger, changed_paths
+from vending.trunk.ledger import TreeView, changed_paths, layout_changes
 from vending.trunk.messages import POLICY_TEXT, Subject, decommission_change
 from vending.trunk.outcomes import Status
 from vending.trunk.repository import Person, PlannedCommit, TrunkClone
 from vending.trunk.scope import load_codeowners, scope_verdict
-from vending.trunk.state import Entry, TrunkState, read_state
+from vending.trunk.state import Entry, TrunkState, json_text, paths_of, read_state
 from vending.trunk.workdir import private_clone
 
 __all__ = ["POLICY_TEXT", "DecommissionReport", "DecommissionSettings", "decommission"]
@@ -82,12 +82,12 @@ def decommission(settings: DecommissionSettings, now: dt.datetime | None = None)
 
 def _commit_round(clone: TrunkClone, settings: DecommissionSettings, stamp: str) -> Round[DecommissionReport]:
     """Plan the decommission on the current tip and commit it."""
-    focus_on(clone, [])
+    focus_on(clone, [settings.name])
     config = load_config(clone.root)
     state = read_state(clone.root, config)
     entry = _live_entry(settings.name, config, state)
-    focus_on(clone, [(entry.environment, settings.name)])
-    commit = plan_decommission(clone.root, entry, config, state, settings, stamp)
+    focus_on(clone, [settings.name], entry.address_space)
+    commit = plan_decommission(clone.root, entry, config, settings, stamp)
     shas = clone.commit_series([commit] if commit.files else [])
     status = Status.PLANNED if settings.dry_run else Status.COMMITTED
     sha = shas[0] if shas and not settings.dry_run else None
@@ -107,7 +107,7 @@ def _live_entry(name: str, config: TrunkConfig, state: TrunkState) -> Entry:
 
 
 def plan_decommission(
-    root: Path, entry: Entry, config: TrunkConfig, state: TrunkState, settings: DecommissionSettings, stamp: str
+    root: Path, entry: Entry, config: TrunkConfig, settings: DecommissionSettings, stamp: str
 ) -> PlannedCommit:
     """The commit that deletes the subscription's directory and records its tombstone; refused with
     ``ScopeError`` when the identity may not change those paths."""
@@ -127,8 +127,8 @@ def plan_decommission(
         "subscriptionId": entry.subscription_id,
         "deletionPolicy": entry.deletion,
     }
-    ledger = Ledger.of(config, state).remove(entry.environment, settings.name, tombstone)
-    files.update(ledger.environment_files(entry.environment, settings.interface_version))
+    files[paths_of(config, entry.environment).tombstone(settings.name)] = json_text(tombstone)
+    files.update(layout_changes(TreeView(root), config, entry, None, settings.interface_version))
     paths = changed_paths(root, files)
     verdict = scope_verdict(settings.name, load_codeowners(root), settings.identity, paths)
     if not verdict.allowed:

@@ -18,7 +18,7 @@ from vending.request.load import LoadedRequest, load_request
 from vending.request.model import Request
 from vending.trunk.config import TrunkConfig, load_config
 from vending.trunk.files import safe_relative, write_tree
-from vending.trunk.ledger import Ledger
+from vending.trunk.ledger import TreeView, layout_changes
 from vending.trunk.state import Entry, read_state
 from vending.validate import validate_batch
 
@@ -68,7 +68,7 @@ def render_requests(
         result.findings = [finding for item in checked for finding in item.findings]
         if result.findings:
             return result
-        ledger = Ledger.of(config, state)
+        view = TreeView(trunk_root)
         jobs: list[Job] = []
         for item in checked:
             request = item.loaded.request
@@ -77,18 +77,15 @@ def render_requests(
             deletion = existing.deletion if existing else initial_deletion(request, config)
             jobs.append((request, deletion))
             workload = config.environments[request.environment].workload
-            ledger = ledger.put(Entry.from_request(request, default_workload=workload, deletion=deletion))
+            entry = Entry.from_request(request, default_workload=workload, deletion=deletion)
+            view = view.with_planned(layout_changes(view, config, existing, entry, interface_version))
         created = not out_dir.exists()
         out_dir.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=".vending-render-", dir=out_dir))
         moved = False
         try:
             written = map_jobs(pool, _StageJob(config, interface_version, staging), jobs, chunks=_chunks())
-            shared = {
-                p: t
-                for env in sorted({r.environment for r, _ in jobs})
-                for p, t in ledger.environment_files(env, interface_version).items()
-            }
+            shared = {path: text for path, text in view.planned.items() if text is not None}
             write_tree(staging, shared)
             _require_canonical(staging)
             result.written = sorted({*(p for paths_ in written for p in paths_), *shared})

@@ -17,7 +17,7 @@ from vending.request.load import LoadedRequest, load_request
 from vending.request.model import Request
 from vending.trunk.config import TrunkConfig, load_config
 from vending.trunk.landing import Round, focus_on, land
-from vending.trunk.ledger import Ledger, TreeView
+from vending.trunk.ledger import TreeView, layout_changes
 from vending.trunk.messages import Action, Subject, subscription_change
 from vending.trunk.outcomes import Outcome, Status, exit_code_of, merged, trunk_failed
 from vending.trunk.repository import Person, PlannedCommit, TrunkClone
@@ -79,12 +79,11 @@ class Trunk:
 
 @dataclass(frozen=True)
 class Plan:
-    """One request's new outcome and planned commit (None when it changes nothing or may not), the render it
-    was made from, and the ledger as the commit leaves it."""
+    """One request's new outcome and planned commit (None when it changes nothing or may not), and the render
+    it was made from."""
 
     outcome: Outcome
     rendered: RenderedSubscription
-    ledger: Ledger
     commit: PlannedCommit | None = None
 
 
@@ -96,8 +95,7 @@ def submit(paths: Sequence[Path], settings: SubmitSettings, azure: AzureRunner |
     requests = [item.request for item in loaded if item.request is not None]
     try:
         with private_clone(settings.trunk, settings.branch, settings.workdir) as clone:
-            focus_on(clone, [(request.environment, request.name) for request in requests])
-            first = Trunk.read(clone.root)
+            first = _focused(clone, requests)
             outcomes = validated(loaded, outcomes, first, settings.interface_version)
             outcomes = azure_checked(loaded, outcomes, first.state, azure)
             existed = frozenset(r.name for r in requests if first.state.find(r.name) is not None)
@@ -112,6 +110,19 @@ def submit(paths: Sequence[Path], settings: SubmitSettings, azure: AzureRunner |
     if landing.failure is not None:
         final = trunk_failed(final, landing.failure, settings.trunk)
     return SubmitReport(final, azure_checks, landing.attempts, landing.diff)
+
+
+def _focused(clone: TrunkClone, requests: Sequence[Request]) -> Trunk:
+    """Check out what the requests read and write, and read the trunk: the requests' names and networks, then
+    the networks the trunk records for those names (an update moves a range out of its old block)."""
+    names = [request.name for request in requests]
+    wanted = {cidr for request in requests if request.network for cidr in request.network.address_space}
+    focus_on(clone, names, sorted(wanted))
+    trunk = Trunk.read(clone.root)
+    recorded = {cidr for name in names if (entry := trunk.state.find(name)) for cidr in entry.address_space}
+    if recorded - wanted:
+        focus_on(clone, names, sorted(wanted | recorded))
+    return trunk
 
 
 def _outcome(key: int, item: LoadedRequest) -> Outcome:
@@ -164,7 +175,8 @@ def _commit_round(
     attempt: int,
 ) -> Round[tuple[Outcome, ...]]:
     """Re-validate against the current tip, plan each still-valid request, and commit the plans."""
-    trunk = Trunk.read(clone.root)
+    requests = [request for item in loaded if (request := item.request) is not None]
+    trunk = _focused(clone, requests) if attempt else Trunk.read(clone.root)
     outcomes = validated(loaded, outcomes, trunk, settings.interface_version)
     items = [(o, request) for o in outcomes if o.open and (request := loaded[o.key].request) is not None]
     if attempt > 0:
@@ -217,39 +229,39 @@ def plan_batch(
 ) -> Iterator[Plan]:
     """Stage (pure): plan each request in turn on the trunk as the plans before it leave it, yielding each
     plan as it is made (a caller that keeps none holds one plan at a time)."""
-    ledger, view = Ledger.of(trunk.config, trunk.state), TreeView(trunk.root)
+    view = TreeView(trunk.root)
     for outcome, request in items:
-        plan = plan_request(request, outcome, ledger, view, trunk.owners, settings, azure_checks)
+        plan = plan_request(request, outcome, trunk.config, view, trunk.owners, settings, azure_checks)
         if plan.commit is not None:
-            ledger, view = plan.ledger, view.with_planned(plan.commit.files)
+            view = view.with_planned(plan.commit.files)
         yield plan
 
 
 def plan_request(
     request: Request,
     outcome: Outcome,
-    ledger: Ledger,
+    config: TrunkConfig,
     view: TreeView,
     owners: CodeOwnersFile | None,
     settings: SubmitSettings,
     azure_checks: str,
 ) -> Plan:
     """Render one request, prove the render, and plan its commit if it changes anything and may."""
-    existing = ledger.state().find(request.name)
-    rendered, entry = _render(request, ledger.config, settings.interface_version, existing)
-    after = ledger.put(entry)
-    files = {**rendered.files, **after.environment_files(request.environment, settings.interface_version)}
+    existing = view.state(config).find(request.name)
+    rendered, entry = _render(request, config, settings.interface_version, existing)
+    layout = layout_changes(view, config, existing, entry, settings.interface_version)
+    files: dict[str, str | None] = {**rendered.files, **layout}
     paths = view.changed_paths(files)
     if not paths:
-        return Plan(outcome.decided(Status.UNCHANGED), rendered, after)
+        return Plan(outcome.decided(Status.UNCHANGED), rendered)
     verdict = scope_verdict(outcome.source, owners, settings.identity, paths)
     if not verdict.allowed:
-        return Plan(outcome.rejected(verdict.findings, ExitCode.SCOPE), rendered, ledger)
+        return Plan(outcome.rejected(verdict.findings, ExitCode.SCOPE), rendered)
     message = _message(request, Action.UPDATE if existing else Action.CREATE, settings, azure_checks)
     commit = PlannedCommit(
         {path: files[path] for path in paths}, message, _author(request, settings), settings.committer
     )
-    return Plan(outcome.decided(Status.PENDING), rendered, after, commit)
+    return Plan(outcome.decided(Status.PENDING), rendered, commit)
 
 
 def _render(

@@ -60,6 +60,13 @@ def validate_batch(
     ]
 
 
+def trunk_questions(loaded: Sequence[LoadedRequest]) -> tuple[list[str], list[str]]:
+    """What validating these requests asks of the trunk: their names and their networks (what a partial
+    clone checks out, see vending.trunk.state.focus_paths)."""
+    requests = [item.request for item in loaded if item.request is not None]
+    return [r.name for r in requests], [c for r in requests if r.network for c in r.network.address_space]
+
+
 def _finding(item: LoadedRequest, field: str, message: str) -> Finding:
     return Finding(item.source, field, message, item.line_of(field))
 
@@ -120,10 +127,13 @@ def policy_problems(request: Request, env: Environment) -> list[tuple[str, str]]
 
 
 def _trunk_networks(loaded: Sequence[LoadedRequest], state: TrunkState | None) -> NetworkMap:
-    """The trunk's address ranges, built once per batch (only when a request has a network)."""
-    if state is None or not any(item.request and item.request.network for item in loaded):
+    """The trunk's address ranges in the /16 blocks the batch's networks touch, read and sorted once per batch
+    (each request's overlap query is then O(log n))."""
+    if state is None:
         return NetworkMap(())
-    return state.networks()
+    return state.networks(
+        cidr for item in loaded if item.request and item.request.network for cidr in item.request.network.address_space
+    )
 
 
 def _state_findings(item: LoadedRequest, request: Request, state: TrunkState, networks: NetworkMap) -> list[Finding]:

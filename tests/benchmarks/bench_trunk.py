@@ -22,10 +22,11 @@ from typing import Any
 import yaml
 
 from vending.render.subscription import render_subscription
-from vending.render.trunkfiles import environment_files
+from vending.render.trunkfiles import layout_files, subscription_layout_files
 from vending.request.model import Request
 from vending.trunk.config import load_config
-from vending.trunk.state import Entry, EnvironmentIndex
+from vending.trunk.ledger import TreeView, layout_changes
+from vending.trunk.state import Entry
 from vending.version import INTERFACE_VERSION
 
 CLI = [sys.executable, "-m", "vending"]
@@ -80,7 +81,8 @@ def make_trunk(base: Path, count: int) -> tuple[Path, Path]:
         request = Request.model_validate(request_data(f"sub-{index:05d}", index))
         write_files(source, render_subscription(request, config, INTERFACE_VERSION).files)
         entries[request.name] = entry_of(request)
-    write_files(source, environment_files(config, EnvironmentIndex("dev", entries), INTERFACE_VERSION))
+        write_files(source, subscription_layout_files(config, entries[request.name], INTERFACE_VERSION))
+    write_files(source, layout_files(config, entries.values(), INTERFACE_VERSION))
     git(source, "add", "-A")
     git(source, "-c", "user.name=bench", "-c", "user.email=bench@example.com", "commit", "-q", "-m", "fleet")
     remote = base / "remote.git"
@@ -89,25 +91,12 @@ def make_trunk(base: Path, count: int) -> tuple[Path, Path]:
 
 
 def new_request_files(source: Path, data: dict[str, Any]) -> dict[str, str]:
-    """What one more request changes in the trunk: its directory, the kustomization and the index."""
+    """What one more request changes in the trunk: its directory, its shard and its network blocks."""
     config = load_config(source)
-    index = json.loads((source / "subscriptions/dev/index.json").read_text())
     request = Request.model_validate(data)
-    entries = {
-        name: Entry(
-            name,
-            "dev",
-            v["workload"],
-            v.get("billingScope"),
-            v.get("subscriptionId"),
-            tuple(v.get("addressSpace", ())),
-            v["deletionPolicy"],
-        )
-        for name, v in index["subscriptions"].items()
-    }
-    entries[request.name] = entry_of(request)
     files = dict(render_subscription(request, config, INTERFACE_VERSION).files)
-    files.update(environment_files(config, EnvironmentIndex("dev", entries), INTERFACE_VERSION))
+    changes = layout_changes(TreeView(source), config, None, entry_of(request), INTERFACE_VERSION)
+    files.update({path: text for path, text in changes.items() if text is not None})
     return files
 
 

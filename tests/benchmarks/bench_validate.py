@@ -7,10 +7,10 @@ has) and compares ``validate --trunk`` of one request against the working tree, 
 by ``file://`` URL; ``--before DIR`` runs the same commands with the package in DIR (for instance an
 exported older commit) first on the path, so both versions are measured in one run.
 
-The trunk is made by ``vending init``; its two indexes (dev, prod) then get 5,000 entries each, every
-one with its own /24 in 10.0.0.0/8 (validation reads only the indexes). Requests use /24s of their own,
-so every request is valid and all of them are checked against all 10,000 entries. Each figure is the
-best of a few runs, wall time; memory is the peak RSS of the child process (os.wait4) or, in-process,
+The trunk is made by ``vending init``; its two environments (dev, prod) then get the facts of 5,000
+subscriptions each, every one with its own /24 in 10.0.0.0/8 (validation reads only facts and shards).
+Requests use /24s of their own, so every request is valid and is checked against the ranges of its block.
+Each figure is the best of a few runs, wall time; memory is the peak RSS of the child process (os.wait4) or, in-process,
 the peak of Python allocations (tracemalloc, in a separate run so that tracing does not slow the timed one).
 Targets: 1 request < 1 s, 1,000 requests < 5 s, memory < 300 MB.
 """
@@ -20,7 +20,6 @@ from __future__ import annotations
 import contextlib
 import cProfile
 import io
-import json
 import os
 import pstats
 import resource
@@ -60,15 +59,24 @@ def cidr(index: int, base: int = 0) -> str:
 
 
 def build_trunk(root: Path) -> Path:
+    from vending.render.trunkfiles import layout_files
+    from vending.trunk.config import load_config
+    from vending.trunk.state import Entry
+    from vending.version import INTERFACE_VERSION
+
     trunk = root / "trunk"
     subprocess.run([*CLI, "init", str(trunk)], check=True, capture_output=True)
-    for env, workload, offset in (("dev", "DevTest", 0), ("prod", "Production", SUBSCRIPTIONS // 2)):
-        entries = {
-            f"sub-{offset + i:05d}": {"workload": workload, "billingScope": EA, "addressSpace": [cidr(offset + i)]}
-            for i in range(SUBSCRIPTIONS // 2)
-        }
-        document = {"schemaVersion": 1, "subscriptions": entries, "decommissioned": {}}
-        (trunk / "subscriptions" / env / "index.json").write_text(json.dumps(document, indent=1) + "\n")
+    config = load_config(trunk)
+    entries = [
+        Entry(f"sub-{offset + i:05d}", env, workload, EA, None, (cidr(offset + i),), "retain")
+        for env, workload, offset in (("dev", "DevTest", 0), ("prod", "Production", SUBSCRIPTIONS // 2))
+        for i in range(SUBSCRIPTIONS // 2)
+    ]
+    files = layout_files(config, entries, INTERFACE_VERSION)
+    files.update({f"{config.environments[e.environment].path}/{e.name}/facts.json": e.facts_text() for e in entries})
+    for path, text in files.items():
+        (trunk / path).parent.mkdir(parents=True, exist_ok=True)
+        (trunk / path).write_text(text, encoding="utf-8")
     git(trunk, "add", "-A")
     git(trunk, "commit", "-qm", "10,000 subscriptions")
     return trunk
@@ -186,12 +194,10 @@ SUBSCRIPTION_FILES = {
 
 
 def give_directories(trunk: Path) -> Path:
-    """Every subscription of the indexes gets its directory of three files; returns a packed bare clone."""
+    """Every subscription with facts gets the three files of its render; returns a packed bare clone."""
     for env in ("dev", "prod"):
-        index = json.loads((trunk / "subscriptions" / env / "index.json").read_text())
-        for name in index["subscriptions"]:
-            directory = trunk / "subscriptions" / env / name
-            directory.mkdir()
+        for facts in sorted((trunk / "subscriptions" / env).glob("*/facts.json")):
+            directory, name = facts.parent, facts.parent.name
             for file, text in SUBSCRIPTION_FILES.items():
                 (directory / file).write_text(f"# {name}\n{text}")
     git(trunk, "add", "-A")
@@ -241,9 +247,9 @@ def main() -> None:
         root = Path(tmp)
         start = time.perf_counter()
         trunk = build_trunk(root)
-        index_mb = sum(p.stat().st_size for p in trunk.glob("subscriptions/*/index.json")) / 1e6
+        facts_mb = sum(p.stat().st_size for p in trunk.glob("subscriptions/*/*/facts.json")) / 1e6
         print(
-            f"trunk with {SUBSCRIPTIONS} subscriptions ({index_mb:.1f} MB of index) built in "
+            f"trunk with {SUBSCRIPTIONS} subscriptions ({facts_mb:.1f} MB of facts) built in "
             f"{time.perf_counter() - start:.1f} s"
         )
         one = write_requests(root / "one", 1)

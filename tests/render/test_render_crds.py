@@ -23,7 +23,6 @@ from vending.render.subscription import render_subscription
 from vending.render.trunkfiles import derived_files
 from vending.request.model import Request
 from vending.trunk.config import TrunkConfig
-from vending.trunk.state import EnvironmentIndex
 from vending.version import INTERFACE_VERSION
 
 FLUX_GROUPS = ("infra.contrib.fluxcd.io", "source.toolkit.fluxcd.io", "kustomize.toolkit.fluxcd.io")
@@ -123,8 +122,7 @@ def _fleet(config: TrunkConfig) -> Iterator[tuple[str, dict[str, Any]]]:
 
 
 def _derived(config: TrunkConfig) -> Iterator[tuple[str, dict[str, Any]]]:
-    indexes = [EnvironmentIndex(env) for env in sorted(config.environments)]
-    for path, text in derived_files(config, indexes, INTERFACE_VERSION).items():
+    for path, text in derived_files(config, INTERFACE_VERSION).items():
         if path.endswith(".yaml"):
             document = yaml.safe_load(text)
             if document["apiVersion"].split("/")[0] in FLUX_GROUPS:

@@ -3,6 +3,7 @@ change, and the deletion policy fixed when a subscription is vended."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -20,12 +21,12 @@ from testing.trunks import make_trunk, write_trunk_layout
 from vending.check import check_trunk
 from vending.render.selfcheck import module_arguments
 from vending.render.subscription import render_subscription
-from vending.render.trunkfiles import derived_files
+from vending.render.trunkfiles import derived_files, layout_files, subscription_layout_files
 from vending.render_requests import render_requests
 from vending.request.model import Request
 from vending.request.yamlio import dump_yaml
 from vending.trunk.config import CONFIG_FILE, load_config
-from vending.trunk.state import read_state
+from vending.trunk.state import read_state, shard_of
 from vending.version import INTERFACE_VERSION
 
 TIMESTAMP = re.compile(r"\b20\d\d-\d\d-\d\d(?:[T ]\d\d:\d\d)?")
@@ -131,12 +132,16 @@ def _edit_config(trunk: Path, change: dict[str, Any]) -> None:
 
 def _render_trunk(trunk: Path) -> dict[str, str]:
     config = load_config(trunk)
-    files = derived_files(config, read_state(trunk, config).indexes.values(), INTERFACE_VERSION)
+    files = derived_files(config, INTERFACE_VERSION)
+    entries = []
     for path in sorted(trunk.glob("subscriptions/*/*/request.yaml")):
         request = Request.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
         entry = read_state(trunk, config).find(request.name)
-        files.update(render_subscription(request, config, INTERFACE_VERSION, entry.deletion if entry else None).files)
-    return files
+        assert entry is not None, f"{request.name} has no recorded facts"
+        files.update(render_subscription(request, config, INTERFACE_VERSION, entry.deletion).files)
+        files.update(subscription_layout_files(config, entry, INTERFACE_VERSION))
+        entries.append(entry)
+    return {**files, **layout_files(config, entries, INTERFACE_VERSION)}
 
 
 def test_module_ref_change_moves_source_and_every_subscription_together(tmp_path: Path) -> None:
@@ -202,9 +207,9 @@ def test_recorded_deletion_policy_wins_over_a_changed_environment(tmp_path: Path
     assert result.findings == []
     assert _cancels(out, env, existing) is (old == "cancel")
     assert _cancels(out, env, f"fresh-{env}") is (new == "cancel")
-    index = yaml.safe_load((out / "subscriptions" / env / "index.json").read_text(encoding="utf-8"))
-    assert index["subscriptions"][existing]["deletionPolicy"] == old
-    assert index["subscriptions"][f"fresh-{env}"]["deletionPolicy"] == new
+    for name, policy in ((existing, old), (f"fresh-{env}", new)):
+        facts = json.loads((out / "subscriptions" / env / name / "facts.json").read_text(encoding="utf-8"))
+        assert facts["deletionPolicy"] == policy
 
 
 def test_check_rerenders_with_the_recorded_policy(tmp_path: Path) -> None:
@@ -248,5 +253,7 @@ def test_decommission_reports_the_recorded_policy(tmp_path: Path) -> None:
     report = yaml.safe_load(result.stdout)
     assert report["deletionPolicy"] == "cancel"
     assert "Deletion policy cancel" in _git(remote, "log", "-1", "--format=%B", "main")
-    index = yaml.safe_load(_git(remote, "show", "main:subscriptions/dev/index.json"))
-    assert index["decommissioned"]["app-dev"]["deletionPolicy"] == "cancel"
+    tombstone = json.loads(
+        _git(remote, "show", f"main:subscriptions/dev/_decommissioned/{shard_of('app-dev')}/app-dev.json")
+    )
+    assert tombstone["deletionPolicy"] == "cancel"

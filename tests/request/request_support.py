@@ -5,7 +5,6 @@ The CLI runner and the request builders live in the ``testing`` toolkit.
 
 from __future__ import annotations
 
-import json
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -23,6 +22,9 @@ from vending.errors import Finding
 from vending.request.load import validate_model
 from vending.request.model import Request
 from vending.request.yamlio import YamlDocument
+from vending.trunk.config import load_config
+from vending.trunk.files import write_tree
+from vending.trunk.state import Entry, blocks_of, json_text, parse_ranges, paths_of, ranges_text
 
 
 def write_text(directory: Path, filename: str, text: str | bytes) -> Path:
@@ -89,7 +91,7 @@ def index_entry(
     subscription_id: str | None = None,
     address_space: list[str] | None = None,
 ) -> dict[str, Any]:
-    """One live subscription as the documented ``index.json`` format holds it."""
+    """One live subscription's facts, as ``<env>/<name>/facts.json`` holds them."""
     entry: dict[str, Any] = {"workload": workload}
     if billing_scope is not None:
         entry["billingScope"] = billing_scope
@@ -106,11 +108,27 @@ def seed_index(
     subscriptions: dict[str, dict[str, Any]],
     decommissioned: dict[str, dict[str, Any]] | None = None,
 ) -> str:
-    """Write ``subscriptions/<env>/index.json`` and commit it; returns the new HEAD."""
-    document = {"schemaVersion": 1, "subscriptions": subscriptions, "decommissioned": decommissioned or {}}
-    path = trunk / "subscriptions" / environment / "index.json"
-    path.write_text(json.dumps(document, indent=1) + "\n", encoding="utf-8")
+    """Record live subscriptions (their facts and network shards) and tombstones in the environment as
+    vending lays them out, and commit; returns the new HEAD."""
+    config = load_config(trunk)
+    paths = paths_of(config, environment)
+    files: dict[str, str | None] = {}
+    for name, facts in subscriptions.items():
+        entry = Entry.from_facts(name, environment, facts)
+        files[paths.facts(name)] = entry.facts_text()
+        for cidr in entry.address_space:
+            for block in blocks_of(cidr):
+                path = paths.network(block)
+                recorded = parse_ranges(files.get(path) or _read(trunk / path))
+                files[path] = ranges_text([*recorded, (cidr, name)])
+    for name, tombstone in (decommissioned or {}).items():
+        files[paths.tombstone(name)] = json_text(tombstone)
+    write_tree(trunk, files)
     return commit_all(trunk, f"seed {environment}")
+
+
+def _read(path: Path) -> str | None:
+    return path.read_text(encoding="utf-8") if path.is_file() else None
 
 
 def edit_config(trunk: Path, environment: str, **settings: Any) -> str:

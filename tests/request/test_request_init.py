@@ -27,9 +27,12 @@ TRUNK_FILES = {
     "clusters/main/subscriptions-dev.yaml",
     "clusters/main/subscriptions-prod.yaml",
     "subscriptions/dev/kustomization.yaml",
-    "subscriptions/dev/index.json",
     "subscriptions/prod/kustomization.yaml",
-    "subscriptions/prod/index.json",
+    *(
+        f"subscriptions/{env}/_shards/{number:02x}/kustomization.yaml"
+        for env in ("dev", "prod")
+        for number in range(256)
+    ),
 }
 
 
@@ -46,7 +49,7 @@ def test_init_one_commit_on_main(cli: Cli, tmp_path: Path) -> None:
     message = git(trunk, "log", "-1", "--format=%B")
     assert f"Vending-Interface: {INTERFACE_VERSION}" in message
     assert "acme" in message
-    assert result.stdout.startswith(f"created trunk {trunk} (13 files, commit ")
+    assert result.stdout.startswith(f"created trunk {trunk} (523 files, commit ")
 
 
 def test_init_json_output(cli: Cli, tmp_path: Path) -> None:
@@ -92,20 +95,22 @@ def test_init_default_org_is_example(cli: Cli, tmp_path: Path) -> None:
     assert "@example/platform-admins" in (tmp_path / "trunk" / "CODEOWNERS").read_text()
 
 
-def test_init_indexes_are_empty(cli: Cli, tmp_path: Path) -> None:
+def test_init_environments_list_their_empty_shards(cli: Cli, tmp_path: Path) -> None:
     cli("init", tmp_path / "trunk")
     for env in ("dev", "prod"):
-        index = json.loads((tmp_path / "trunk" / "subscriptions" / env / "index.json").read_text())
-        assert index == {"schemaVersion": 1, "subscriptions": {}, "decommissioned": {}}
-        kustomization = yaml.safe_load((tmp_path / "trunk" / "subscriptions" / env / "kustomization.yaml").read_text())
+        base = tmp_path / "trunk" / "subscriptions" / env
+        kustomization = yaml.safe_load((base / "kustomization.yaml").read_text())
         assert kustomization["kind"] == "Kustomization"
+        assert kustomization["resources"] == [f"_shards/{number:02x}" for number in range(256)]
+        assert yaml.safe_load((base / "_shards" / "a7" / "kustomization.yaml").read_text())["resources"] == []
+        assert not (base / "index.json").exists()
 
 
 @pytest.mark.parametrize(
     ("path", "owner"),
     [
         ("subscriptions/dev/x/main.tf", "@ORG/platform-dev"),
-        ("subscriptions/dev/index.json", "@ORG/platform-dev"),
+        ("subscriptions/dev/_shards/00/kustomization.yaml", "@ORG/platform-dev"),
         ("subscriptions/prod/x/main.tf", "@ORG/platform-prod"),
         ("vending.yaml", "@ORG/platform-admins"),
         ("CODEOWNERS", "@ORG/platform-admins"),

@@ -1,7 +1,8 @@
-"""``vending validate --trunk``: the trunk's config and state (indexes), batches and environment policy."""
+"""``vending validate --trunk``: the trunk's config and state (facts, tombstones, networks), batches and policy."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -156,13 +157,40 @@ def test_workload_default_matches_existing(sandbox: Sandbox) -> None:
     assert validate(sandbox, sandbox.write(request_data())).code == 0
 
 
-def test_damaged_index_is_an_input_error(sandbox: Sandbox) -> None:
-    (sandbox.trunk / "subscriptions" / "dev" / "index.json").write_text("{not json", encoding="utf-8")
-    git(sandbox.trunk, "commit", "-qam", "damage")
+def test_damaged_facts_are_an_input_error(sandbox: Sandbox) -> None:
+    facts = sandbox.trunk / "subscriptions" / "dev" / "app-dev" / "facts.json"
+    facts.parent.mkdir(parents=True)
+    facts.write_text("{not json", encoding="utf-8")
+    git(sandbox.trunk, "add", "-A")
+    git(sandbox.trunk, "commit", "-qm", "damage")
     before = sandbox.snapshot()
     result = validate(sandbox, sandbox.write(request_data()))
     assert result.code == 2
-    assert "subscriptions/dev/index.json: cannot read the trunk index" in result.stderr
+    assert "subscriptions/dev/app-dev/facts.json: cannot read the trunk's facts" in result.stderr
+    sandbox.assert_untouched((before[0], before[1] | {"app-dev.yaml"}))
+
+
+def test_subscription_without_facts_is_an_input_error(sandbox: Sandbox) -> None:
+    folder = sandbox.trunk / "subscriptions" / "prod" / "app-dev"
+    folder.mkdir(parents=True)
+    (folder / "request.yaml").write_text("name: app-dev\n", encoding="utf-8")
+    git(sandbox.trunk, "add", "-A")
+    git(sandbox.trunk, "commit", "-qm", "a folder without facts")
+    result = validate(sandbox, sandbox.write(request_data()))
+    assert result.code == 2
+    assert "subscriptions/prod/app-dev/facts.json: cannot read the trunk's facts (missing" in result.stderr
+
+
+def test_trunk_in_the_0x_layout_is_refused_with_the_migration(sandbox: Sandbox) -> None:
+    legacy = {"schemaVersion": 1, "subscriptions": {}, "decommissioned": {}}
+    (sandbox.trunk / "subscriptions" / "dev" / "index.json").write_text(json.dumps(legacy), encoding="utf-8")
+    git(sandbox.trunk, "add", "-A")
+    git(sandbox.trunk, "commit", "-qm", "0.x index")
+    before = sandbox.snapshot()
+    result = validate(sandbox, sandbox.write(request_data()))
+    assert result.code == 2
+    assert "subscriptions/dev/index.json: the trunk is in the 0.x layout" in result.stderr
+    assert "vending check --trunk <working tree> --fix" in result.stderr
     sandbox.assert_untouched((before[0], before[1] | {"app-dev.yaml"}))
 
 

@@ -41,7 +41,7 @@ def test_live_and_parsed_layout_and_flags_agree() -> None:
     parsed = extract_interface(WorkingTree(REPO), live=False)
     assert parsed.layout == live.layout
     assert parsed.flags == live.flags
-    assert {role for role, *_ in LAYOUT_CONSTANTS} == set(live.layout)
+    assert {role for role, *_ in LAYOUT_CONSTANTS} - set(live.layout) == {"environment index"}
     assert "<env path>/<name>/request.yaml" in live.layout["subscription files"]
 
 
@@ -122,3 +122,21 @@ def test_unknown_keywords_are_treated_as_breaking() -> None:
     new = {"type": "object", "properties": {"a": {"type": "string", "x-vending-rule": "strict"}}}
     [difference] = compare_schemas(old, new)
     assert (difference.where, difference.level.label) == ("request.a", "major")
+
+
+def test_the_sharded_layout_is_reported_against_a_0x_release() -> None:
+    released = (
+        'INDEX_FILE = "index.json"\nKUSTOMIZATION_FILE = "kustomization.yaml"\n'
+        'REQUEST_FILE = "request.yaml"\nTERRAFORM_FILE = "main.tf"\nFLUX_FILE = "terraform.yaml"\n'
+        "SUBSCRIPTION_FILES = (REQUEST_FILE, TERRAFORM_FILE, FLUX_FILE)\n"
+    )
+    old = layout_paths(module_constants(released).get)
+    new = layout_paths(imported_lookup)
+    assert old["environment index"] == ["<env path>/index.json"] and "environment index" not in new
+    assert new["environment shards"] == ["<env path>/_shards/<hh>/kustomization.yaml"]
+    assert new["network shards"] == ["<env path>/_networks/<a>.<b>/ranges.json"]
+    assert new["tombstones"] == ["<env path>/_decommissioned/<hh>/<name>.json"]
+    assert set(new["subscription files"]) - set(old["subscription files"]) == {
+        "<env path>/<name>/facts.json",
+        "<env path>/<name>/kustomization.yaml",
+    }

@@ -12,7 +12,6 @@ from testing.cli import run_cli
 from vending.render.trunkfiles import derived_files
 from vending.request.yamlio import dump_yaml
 from vending.trunk.config import CONFIG_FILE, TrunkConfig, default_config, load_config_text
-from vending.trunk.state import EnvironmentIndex
 from vending.version import INTERFACE_VERSION
 
 TEST_CONFIG_HEADER = "# vending trunk configuration (test trunk).\n"
@@ -74,6 +73,5 @@ def write_trunk_layout(root: Path, overrides: Mapping[str, Any] | None = None) -
     """
     text = dump_yaml(trunk_config_data(overrides), TEST_CONFIG_HEADER)
     config = load_config_text(text)
-    indexes = [EnvironmentIndex(env) for env in sorted(config.environments)]
-    write_files(root, {CONFIG_FILE: text, **derived_files(config, indexes, INTERFACE_VERSION)})
+    write_files(root, {CONFIG_FILE: text, **derived_files(config, INTERFACE_VERSION)})
     return config

@@ -12,6 +12,7 @@ from trunk_support import (
     checkout,
     git,
     network,
+    shard_path,
     submit_args,
     vend,
     write_request,
@@ -20,6 +21,7 @@ from trunk_support import (
 from vending.render.subscription import render_subscription
 from vending.request.model import Request
 from vending.trunk.config import load_config
+from vending.trunk.state import shard_of
 from vending.version import INTERFACE_VERSION
 
 APP = "subscriptions/dev/team-a"
@@ -88,13 +90,40 @@ def test_stale_render_is_found(tree: Path) -> None:
     assert "stale render (interface 0.0.9, module v0.0.1)" in findings[0]["message"]
 
 
-def test_missing_kustomization_entry_is_found(tree: Path) -> None:
-    kustomization = tree / "subscriptions/dev/kustomization.yaml"
-    kustomization.write_text(
-        "".join(line for line in kustomization.read_text().splitlines(keepends=True) if "team-a/" not in line)
-    )
+def test_missing_shard_entry_is_found(tree: Path) -> None:
+    shard = tree / shard_path("team-a")
+    shard.write_text("".join(line for line in shard.read_text().splitlines(keepends=True) if "team-a" not in line))
     findings = _findings(tree)
-    assert [f["file"] for f in findings] == ["subscriptions/dev/kustomization.yaml"]
+    assert [f["file"] for f in findings] == [shard_path("team-a")]
+
+
+def test_extra_shard_entry_is_found(tree: Path) -> None:
+    shard = tree / shard_path("team-a")
+    shard.write_text(shard.read_text() + "- ../../team-gone\n")
+    assert [f["file"] for f in _findings(tree)] == [shard_path("team-a")]
+
+
+def test_environment_kustomization_edited_by_hand_is_found(tree: Path) -> None:
+    kustomization = tree / "subscriptions/dev/kustomization.yaml"
+    kustomization.write_text(kustomization.read_text().replace("- _shards/00\n", ""))
+    assert [f["file"] for f in _findings(tree)] == ["subscriptions/dev/kustomization.yaml"]
+
+
+def test_network_shard_mismatch_is_found(tree: Path) -> None:
+    ranges = tree / "subscriptions/dev/_networks/10.100/ranges.json"
+    ranges.write_text(ranges.read_text().replace("10.100.1.0/24", "10.100.9.0/24"))
+    assert [f["file"] for f in _findings(tree)] == ["subscriptions/dev/_networks/10.100/ranges.json"]
+
+
+def test_network_shard_nothing_derives_is_found_and_fixed(tree: Path) -> None:
+    stray = tree / "subscriptions/dev/_networks/10.7/ranges.json"
+    stray.parent.mkdir(parents=True)
+    stray.write_text('{"ranges": [["10.7.0.0/24", "team-x"]], "schemaVersion": 1}\n')
+    findings = _findings(tree)
+    assert [(f["file"], "extra file" in f["message"]) for f in findings] == [(str(stray.relative_to(tree)), True)]
+    assert vend("check", "--trunk", tree, "--fix").code == 0
+    assert not stray.exists() and not stray.parent.exists()
+    assert vend("check", "--trunk", tree).code == 0
 
 
 @pytest.mark.parametrize("file", ["main.tf", "terraform.yaml"])
@@ -129,10 +158,19 @@ def test_codeowners_edited_by_hand_is_found(tree: Path) -> None:
     assert [f["file"] for f in _findings(tree)] == ["CODEOWNERS"]
 
 
-def test_index_edited_by_hand_is_found(tree: Path) -> None:
-    index = tree / "subscriptions/dev/index.json"
-    index.write_text(index.read_text().replace('"DevTest"', '"Production"', 1))
-    assert [f["file"] for f in _findings(tree)] == ["subscriptions/dev/index.json"]
+def test_stale_facts_are_found(tree: Path) -> None:
+    facts = tree / APP / "facts.json"
+    facts.write_text(facts.read_text().replace('"DevTest"', '"Production"', 1))
+    assert [f["file"] for f in _findings(tree)] == [f"{APP}/facts.json"]
+
+
+def test_tombstone_of_a_live_name_is_found(tree: Path) -> None:
+    tomb = tree / f"subscriptions/prod/_decommissioned/{shard_of('team-a')}/team-a.json"
+    tomb.parent.mkdir(parents=True)
+    tomb.write_text('{"date": "2026-01-01T00:00:00+00:00"}\n')
+    findings = _findings(tree)
+    assert [(f["file"], f["field"]) for f in findings] == [("team-a", "name")]
+    assert "names are never reused" in findings[0]["message"]
 
 
 def test_duplicate_name_across_environments_is_found(tree: Path) -> None:

@@ -16,7 +16,7 @@ from trunk_support import (
     commits,
     exists,
     git,
-    index_json,
+    listed,
     network,
     show,
     submit_args,
@@ -91,14 +91,14 @@ def _assert_linear(remote: Path) -> None:
 
 
 def _assert_all_present(remote: Path, names: set[str]) -> None:
-    index = index_json(remote)["subscriptions"]
-    kustomization = show(remote, "subscriptions/dev/kustomization.yaml")
     for name in names:
-        for file in ("request.yaml", "main.tf", "terraform.yaml"):
+        for file in ("request.yaml", "main.tf", "terraform.yaml", "facts.json", "kustomization.yaml"):
             assert exists(remote, f"subscriptions/dev/{name}/{file}")
-        assert name in index
-        assert f"- {name}/terraform.yaml" in kustomization
-    assert set(index) == names
+        assert listed(remote, name)
+    listing = git(remote, "ls-tree", "--name-only", "main", "subscriptions/dev/").split()
+    assert {path.rsplit("/", 1)[1] for path in listing if not path.rsplit("/", 1)[1].startswith("_")} - {
+        "kustomization.yaml"
+    } == names
 
 
 def _install_barrier(remote: Path, tmp_path: Path) -> None:

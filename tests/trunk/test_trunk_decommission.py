@@ -13,15 +13,19 @@ from trunk_support import (
     commits,
     exists,
     git,
-    index_json,
+    listed,
     push_admin_change,
+    shard_path,
     show,
     submit_args,
     tip,
+    tombstone_json,
     trailers,
     vend,
     write_request,
 )
+
+from vending.trunk.state import shard_of
 
 
 def _decommission(remote: Path, name: str, *extra: str, identity: str = DEV, confirm: str | None = None) -> list[str]:
@@ -57,19 +61,20 @@ def test_decommission_removes_directory_and_kustomization_entry(vended: Path) ->
     assert "deletion policy cancel" in run.stdout
     history = commits(vended)
     assert history[-2] == head
-    assert changed_files(vended, history[-1]) == [
-        "subscriptions/dev/index.json",
-        "subscriptions/dev/kustomization.yaml",
-        "subscriptions/dev/team-a/main.tf",
-        "subscriptions/dev/team-a/request.yaml",
-        "subscriptions/dev/team-a/terraform.yaml",
-    ]
+    assert changed_files(vended, history[-1]) == sorted(
+        [
+            f"subscriptions/dev/_decommissioned/{shard_of('team-a')}/team-a.json",
+            shard_path("team-a"),
+            "subscriptions/dev/team-a/facts.json",
+            "subscriptions/dev/team-a/kustomization.yaml",
+            "subscriptions/dev/team-a/main.tf",
+            "subscriptions/dev/team-a/request.yaml",
+            "subscriptions/dev/team-a/terraform.yaml",
+        ]
+    )
     assert not exists(vended, "subscriptions/dev/team-a/request.yaml")
-    kustomization = show(vended, "subscriptions/dev/kustomization.yaml")
-    assert "team-a/" not in kustomization and "team-b/terraform.yaml" in kustomization
-    index = index_json(vended)
-    assert "team-a" not in index["subscriptions"] and "team-b" in index["subscriptions"]
-    tomb = index["decommissioned"]["team-a"]
+    assert not listed(vended, "team-a") and listed(vended, "team-b")
+    tomb = tombstone_json(vended, "team-a")
     assert tomb["by"] == DEV and tomb["requestedBy"] == "bob@contoso.com"
     assert tomb["reason"] == "project ended" and tomb["deletionPolicy"] == "cancel"
     assert tomb["date"].startswith("20") and "T" in tomb["date"]
@@ -93,10 +98,7 @@ def test_json_output_states_the_policy(remote: Path) -> None:
     assert document["status"] == "committed" and document["commit"] == tip(remote)
     # An adopted subscription was created outside vending: it is retained even in an environment that cancels.
     assert document["deletionPolicy"] == "retain" and "kept" in document["effect"]
-    assert (
-        index_json(remote)["decommissioned"]["platform-management"]["subscriptionId"]
-        == "00000000-0000-0000-0000-0000000000aa"
-    )
+    assert tombstone_json(remote, "platform-management")["subscriptionId"] == "00000000-0000-0000-0000-0000000000aa"
 
 
 def test_json_output_states_the_cancel_policy(remote: Path) -> None:
@@ -112,7 +114,7 @@ def test_prod_retains_the_subscription(remote: Path) -> None:
     run = vend(*_decommission(remote, "payments-prod", identity=PROD))
     assert run.code == 0, run.stderr
     assert "deletion policy retain" in run.stdout
-    assert index_json(remote, "prod")["decommissioned"]["payments-prod"]["deletionPolicy"] == "retain"
+    assert tombstone_json(remote, "payments-prod", "prod")["deletionPolicy"] == "retain"
 
 
 def test_policy_is_the_one_fixed_at_render_time(vended: Path, tmp_path: Path) -> None:
@@ -121,7 +123,7 @@ def test_policy_is_the_one_fixed_at_render_time(vended: Path, tmp_path: Path) ->
     run = vend("--output", "json", *_decommission(vended, "team-a"))
     assert run.code == 0, run.stderr
     assert run.json()["deletionPolicy"] == "cancel"
-    assert index_json(vended)["decommissioned"]["team-a"]["deletionPolicy"] == "cancel"
+    assert tombstone_json(vended, "team-a")["deletionPolicy"] == "cancel"
 
 
 def test_environment_forbidding_decommission_refuses(vended: Path, tmp_path: Path) -> None:

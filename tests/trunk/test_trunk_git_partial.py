@@ -76,7 +76,7 @@ def test_submit_and_decommission_through_a_file_url(fleet: Path, requests_dir: P
 
 def test_a_submit_clone_from_a_url_holds_only_the_contents_it_focuses_on(fleet: Path) -> None:
     with private_clone(fleet.as_uri(), "main") as clone:
-        focus_on(clone, [("dev", "team-a")])
+        focus_on(clone, ["team-a"])
         assert (clone.root / "subscriptions/dev/team-a/main.tf").is_file()
         assert not (clone.root / "subscriptions/dev/team-b").exists()
         assert _missing_blobs(clone.root) >= 3

@@ -15,6 +15,7 @@ from trunk_support import (
     commits,
     exists,
     push_admin_change,
+    shard_path,
     show,
     submit_args,
     tip,
@@ -45,8 +46,9 @@ def test_identity_not_owning_the_environment_is_refused(remote: Path, requests_d
         "subscriptions/dev/team-a/request.yaml",
         "subscriptions/dev/team-a/main.tf",
         "subscriptions/dev/team-a/terraform.yaml",
-        "subscriptions/dev/index.json",
-        "subscriptions/dev/kustomization.yaml",
+        "subscriptions/dev/team-a/facts.json",
+        "subscriptions/dev/team-a/kustomization.yaml",
+        shard_path("team-a"),
     ):
         assert f"{identity} does not own {path} (owners: {DEV})" in messages
     assert tip(remote) == head

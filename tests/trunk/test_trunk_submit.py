@@ -14,7 +14,9 @@ from trunk_support import (
     changed_files,
     commits,
     exists,
-    index_json,
+    facts_json,
+    listed,
+    shard_path,
     show,
     submit_args,
     tip,
@@ -41,8 +43,8 @@ def test_first_submit_vends_one_commit_per_request(remote: Path, requests_dir: P
     for name in ("team-a", "team-b"):
         for file in ("request.yaml", "main.tf", "terraform.yaml"):
             assert exists(remote, f"subscriptions/dev/{name}/{file}")
-        assert f"{name}/terraform.yaml" in show(remote, "subscriptions/dev/kustomization.yaml")
-        assert name in index_json(remote)["subscriptions"]
+        assert listed(remote, name)
+        assert facts_json(remote, name)["deletionPolicy"] == "cancel"
     assert vend("check", "--trunk", remote).code == 0
 
 
@@ -151,7 +153,8 @@ def test_dry_run_prints_the_diff_and_pushes_nothing(remote: Path, requests_dir: 
     assert run.code == 0
     assert "diff --git a/subscriptions/dev/team-a/request.yaml" in run.stdout
     assert "+name: team-a" in run.stdout
-    assert "subscriptions/dev/kustomization.yaml" in run.stdout
+    assert "subscriptions/dev/team-a/facts.json" in run.stdout
+    assert shard_path("team-a") in run.stdout
     assert tip(remote) == head
     assert commits(remote) == [head]
 

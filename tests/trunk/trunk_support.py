@@ -14,6 +14,8 @@ from testing.cli import run_cli
 from testing.requests import DROP, request_data, write_yaml
 from testing.trunks import git
 
+from vending.trunk.state import shard_of
+
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "requests"
 DEV = "@example/platform-dev"
 PROD = "@example/platform-prod"
@@ -70,9 +72,27 @@ def exists(remote: Path, path: str, rev: str = "main") -> bool:
     return probe.returncode == 0
 
 
-def index_json(remote: Path, environment: str = "dev", rev: str = "main") -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(show(remote, f"subscriptions/{environment}/index.json", rev))
+def facts_json(remote: Path, name: str, environment: str = "dev", rev: str = "main") -> dict[str, Any]:
+    """A subscription's recorded facts, ``<env>/<name>/facts.json``."""
+    data: dict[str, Any] = json.loads(show(remote, f"subscriptions/{environment}/{name}/facts.json", rev))
     return data
+
+
+def tombstone_json(remote: Path, name: str, environment: str = "dev", rev: str = "main") -> dict[str, Any]:
+    """A decommissioned name's tombstone, ``<env>/_decommissioned/<hh>/<name>.json``."""
+    path = f"subscriptions/{environment}/_decommissioned/{shard_of(name)}/{name}.json"
+    data: dict[str, Any] = json.loads(show(remote, path, rev))
+    return data
+
+
+def shard_path(name: str, environment: str = "dev") -> str:
+    """The shard kustomization that lists the subscription."""
+    return f"subscriptions/{environment}/_shards/{shard_of(name)}/kustomization.yaml"
+
+
+def listed(remote: Path, name: str, environment: str = "dev", rev: str = "main") -> bool:
+    """Whether the environment's kustomization reaches the subscription (through its shard)."""
+    return f"- ../../{name}\n" in show(remote, shard_path(name, environment), rev)
 
 
 def checkout(remote: Path, target: Path, rev: str | None = None) -> Path:

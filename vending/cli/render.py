@@ -35,11 +35,14 @@ def _check_out_dir(out_dir: Path) -> None:
 def render_command(printer: Printer, requests: Sequence[Path], trunk: str, out_dir: Path, branch: str) -> int:
     """Write the files the requests would add to the trunk; no git, no Azure."""
     from vending.render_requests import render_requests
+    from vending.request.load import load_request
     from vending.trunk.workdir import Reading, read_trunk
+    from vending.validate import trunk_questions
     from vending.version import INTERFACE_VERSION
 
     _check_out_dir(out_dir)
-    with read_trunk(trunk, branch, Reading.INDEXES) as root:
+    about = trunk_questions([load_request(path) for path in requests])
+    with read_trunk(trunk, branch, Reading.INDEXES, about) as root:
         result = render_requests(list(requests), root, out_dir, INTERFACE_VERSION)
 
     def text() -> None:

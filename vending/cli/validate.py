@@ -26,16 +26,16 @@ def check_files(paths: Sequence[Path], trunk: str | None, branch: str) -> list[C
     from vending.trunk.config import load_config
     from vending.trunk.state import read_state
     from vending.trunk.workdir import Reading, read_trunk
-    from vending.validate import validate_batch
+    from vending.validate import trunk_questions, validate_batch
     from vending.version import INTERFACE_VERSION
 
     loaded = [load_request(path) for path in paths]
     if trunk is None:
         return validate_batch(loaded, INTERFACE_VERSION)
-    with read_trunk(trunk, branch, Reading.INDEXES) as trunk_dir:
+    with read_trunk(trunk, branch, Reading.INDEXES, trunk_questions(loaded)) as trunk_dir:
         config = load_config(trunk_dir)
         state = read_state(trunk_dir, config)
-    return validate_batch(loaded, INTERFACE_VERSION, config, state)
+        return validate_batch(loaded, INTERFACE_VERSION, config, state)
 
 
 def with_azure(results: list[Checked], runner: AzureRunner) -> tuple[list[Checked], bool]:

@@ -1,7 +1,9 @@
-"""Files derived from the whole trunk: CODEOWNERS, environment kustomizations and indexes, Flux skeleton."""
+"""Files derived from the config and the live subscriptions: CODEOWNERS, the Flux skeleton, each environment's
+kustomization and shards, each subscription's kustomization and facts, the network shards."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
@@ -9,10 +11,18 @@ from typing import Any
 from vending.codeowners import render_codeowners
 from vending.render.flux import environment_kustomization, flux_kustomization, git_repository
 from vending.render.subscription import CONFIG_HINT, file_header
-from vending.request.yamlio import dump_yaml, dump_yaml_list
+from vending.request.yamlio import dump_yaml, load_plain_yaml
 from vending.trunk.config import TrunkConfig, default_config, load_config_text
-from vending.trunk.layout import CLUSTERS_DIR, CODEOWNERS_FILE, CONFIG_FILE, FLUX_FILE, INDEX_FILE, KUSTOMIZATION_FILE
-from vending.trunk.state import EnvironmentIndex
+from vending.trunk.layout import (
+    CLUSTERS_DIR,
+    CODEOWNERS_FILE,
+    CONFIG_FILE,
+    FACTS_FILE,
+    FLUX_FILE,
+    KUSTOMIZATION_FILE,
+    SHARDS_DIR,
+)
+from vending.trunk.state import SHARDS, Entry, blocks_of, paths_of, ranges_text, shard_of
 from vending.version import INTERFACE_VERSION
 
 DELETION_POLICIES = {"cancel": "MirrorPrune", "retain": "Orphan"}
@@ -32,33 +42,73 @@ def kustomization_path(config: TrunkConfig, environment: str) -> str:
     return f"{config.environments[environment].path}/{KUSTOMIZATION_FILE}"
 
 
-def kustomization_text(config: TrunkConfig, names: Iterable[str], interface_version: str) -> str:
-    """The environment's kustomization. The YAML library writes the document and each list item; the items
-    are joined in sorted order, so a large environment is not re-encoded whole after every request."""
-    resources = sorted(set(names))
-    head = dump_yaml(environment_kustomization([]), file_header(config, interface_version))
-    if not resources:
-        return head
-    assert head.endswith("resources: []\n")
-    return head.removesuffix(" []\n") + "\n" + "".join(_resource_item(name) for name in resources)
+def environment_kustomization_text(config: TrunkConfig, interface_version: str) -> str:
+    """The environment's kustomization: the 256 fixed shard folders, whatever the environment holds."""
+    resources = [f"{SHARDS_DIR}/{shard}" for shard in SHARDS]
+    return dump_yaml(environment_kustomization(resources), file_header(config, interface_version))
 
 
-@lru_cache(maxsize=65536)
-def _resource_item(name: str) -> str:
-    return dump_yaml_list([f"{name}/{FLUX_FILE}"])
+def shard_path(config: TrunkConfig, environment: str, shard: str) -> str:
+    return f"{paths_of(config, environment).shard_dir(shard)}/{KUSTOMIZATION_FILE}"
 
 
-def index_file_path(config: TrunkConfig, environment: str) -> str:
-    return f"{config.environments[environment].path}/{INDEX_FILE}"
+def shard_text(config: TrunkConfig, names: Iterable[str], interface_version: str) -> str:
+    """One shard's kustomization: the folders of its subscriptions, each a kustomization of its own (a
+    folder may be reached with ``../``; a file outside the kustomization's folder may not)."""
+    resources = [f"../../{name}" for name in sorted(set(names))]
+    return dump_yaml(environment_kustomization(resources), file_header(config, interface_version))
 
 
-def environment_files(config: TrunkConfig, index: EnvironmentIndex, interface_version: str) -> dict[str, str]:
-    """An environment's kustomization and index, from its index."""
-    env = index.environment
-    return {
-        kustomization_path(config, env): kustomization_text(config, index.entries, interface_version),
-        index_file_path(config, env): index.render(),
-    }
+def shard_names(text: str | None) -> list[str]:
+    """The subscription names a shard's kustomization lists."""
+    if text is None:
+        return []
+    data = load_plain_yaml(text)
+    resources = data.get("resources") if isinstance(data, dict) else None
+    return [str(item).removeprefix("../../") for item in resources or []]
+
+
+def subscription_layout_files(config: TrunkConfig, entry: Entry, interface_version: str) -> dict[str, str]:
+    """What a subscription's folder holds beside its render: its kustomization and its facts."""
+    directory = paths_of(config, entry.environment).subscription(entry.name)
+    kustomization = _subscription_kustomization(file_header(config, interface_version))
+    return {f"{directory}/{KUSTOMIZATION_FILE}": kustomization, f"{directory}/{FACTS_FILE}": entry.facts_text()}
+
+
+@lru_cache(maxsize=16)
+def _subscription_kustomization(header: str) -> str:
+    """The same for every subscription rendered with one header: written by the YAML library once."""
+    return dump_yaml(environment_kustomization([FLUX_FILE]), header)
+
+
+def environment_files(config: TrunkConfig, environment: str, interface_version: str) -> dict[str, str]:
+    """An empty environment: its kustomization and its 256 empty shards."""
+    files = {kustomization_path(config, environment): environment_kustomization_text(config, interface_version)}
+    for shard in SHARDS:
+        files[shard_path(config, environment, shard)] = shard_text(config, [], interface_version)
+    return files
+
+
+def layout_files(config: TrunkConfig, entries: Iterable[Entry], interface_version: str) -> dict[str, str]:
+    """The environment files the live ``entries`` make: each environment's kustomization and shards, and the
+    network shards (each subscription's own layout files are :func:`subscription_layout_files`)."""
+    files: dict[str, str] = {}
+    names: dict[tuple[str, str], list[str]] = defaultdict(list)
+    ranges: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
+    for entry in entries:
+        names[(entry.environment, shard_of(entry.name))].append(entry.name)
+        for cidr in entry.address_space:
+            for block in blocks_of(cidr):
+                ranges[(entry.environment, block)].append((cidr, entry.name))
+    for env in sorted(config.environments):
+        files[kustomization_path(config, env)] = environment_kustomization_text(config, interface_version)
+        for shard in SHARDS:
+            files[shard_path(config, env, shard)] = shard_text(config, names[(env, shard)], interface_version)
+    for (env, block), pairs in sorted(ranges.items()):
+        text = ranges_text(pairs)
+        if text is not None:
+            files[paths_of(config, env).network(block)] = text
+    return files
 
 
 def cluster_dir(config: TrunkConfig) -> str:
@@ -124,15 +174,11 @@ def _flux_url(url: str) -> str:
     return url
 
 
-def derived_files(
-    config: TrunkConfig,
-    indexes: Iterable[EnvironmentIndex],
-    interface_version: str,
-) -> dict[str, str]:
-    """Every file derived from config and state: CODEOWNERS, Flux skeleton, kustomizations, indexes."""
+def derived_files(config: TrunkConfig, interface_version: str) -> dict[str, str]:
+    """Every file derived from the config alone: CODEOWNERS, the Flux skeleton, empty environments."""
     files = {CODEOWNERS_FILE: codeowners_text(config, interface_version), **cluster_files(config, interface_version)}
-    for index in indexes:
-        files.update(environment_files(config, index, interface_version))
+    for env in sorted(config.environments):
+        files.update(environment_files(config, env, interface_version))
     return files
 
 
@@ -146,5 +192,4 @@ def trunk_files(org: str) -> dict[str, str]:
     """Every file of a new trunk for ``org``."""
     config_text = dump_yaml(default_config(org), CONFIG_HEADER)
     config = load_config_text(config_text)
-    indexes = [EnvironmentIndex(env) for env in sorted(config.environments)]
-    return {CONFIG_FILE: config_text, **derived_files(config, indexes, INTERFACE_VERSION)}
+    return {CONFIG_FILE: config_text, **derived_files(config, INTERFACE_VERSION)}

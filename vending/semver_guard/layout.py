@@ -10,12 +10,16 @@ from vending.semver_guard.sources import Tree
 LAYOUT_FILE = "vending/trunk/layout.py"
 """The module that names every trunk path; read without importing it, so that a release's can be read too."""
 
-# (role, constant in LAYOUT_FILE, path template around the constant's value(s))
+# (role, constant in LAYOUT_FILE, path template around the constant's value(s)). A retired role stays listed
+# (the 0.x "environment index") so that a comparison with a release that still generates it reports its removal.
 LAYOUT_CONSTANTS: tuple[tuple[str, str, str], ...] = (
     ("config", "CONFIG_FILE", "{}"),
     ("codeowners", "CODEOWNERS_FILE", "{}"),
     ("environment kustomization", "KUSTOMIZATION_FILE", "<env path>/{}"),
     ("environment index", "INDEX_FILE", "<env path>/{}"),
+    ("environment shards", "SHARDS_DIR", "<env path>/{}/<hh>/kustomization.yaml"),
+    ("network shards", "NETWORKS_DIR", "<env path>/{}/<a>.<b>/ranges.json"),
+    ("tombstones", "DECOMMISSIONED_DIR", "<env path>/{}/<hh>/<name>.json"),
     ("subscription files", "SUBSCRIPTION_FILES", "<env path>/<name>/{}"),
 )
 

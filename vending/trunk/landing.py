@@ -13,6 +13,7 @@ from typing import Generic, TypeVar
 from vending.errors import Finding, TrunkError
 from vending.trunk.config import load_config
 from vending.trunk.repository import PushResult, TrunkClone
+from vending.trunk.state import focus_paths
 
 T = TypeVar("T")
 
@@ -36,14 +37,12 @@ class Landing(Generic[T]):
     failure: TrunkError | None = None
 
 
-def focus_on(clone: TrunkClone, subscriptions: Sequence[tuple[str, str]]) -> None:
-    """Check out what validating and writing these ``(environment, name)`` subscriptions reads: the config,
-    every environment's index and kustomization, and each subscription's own directory."""
-    environments = load_config(clone.root).environments
-    clone.focus(
-        [f"{environments[env].path}/{name}" for env, name in subscriptions if env in environments],
-        [env.path for env in environments.values()],
-    )
+def focus_on(clone: TrunkClone, names: Sequence[str], networks: Sequence[str] = ()) -> None:
+    """Check out what validating and writing these subscriptions reads: the config, each environment's own
+    files, and the folders :func:`vending.trunk.state.focus_paths` names (the subscriptions', their shards',
+    their tombstones' and their networks' blocks, in every environment)."""
+    config = load_config(clone.root)
+    clone.focus(focus_paths(config, names, networks), [env.path for env in config.environments.values()])
 
 
 def jittered_backoff(attempt: int, base: float = 0.05, cap: float = 2.0) -> float:

@@ -23,16 +23,32 @@ ADMIN_FILES = (CONFIG_FILE, CODEOWNERS_FILE, GITHUB_CODEOWNERS, DOCS_CODEOWNERS)
 ADMIN_ONLY_PATTERNS = ("/vending.yaml", "/CODEOWNERS", "/.github/CODEOWNERS")
 """CODEOWNERS patterns of the admin files, listed last in the generated CODEOWNERS so that they win."""
 
-INDEX_FILE = "index.json"
-"""Each environment's index of live and decommissioned subscriptions, in the environment's directory."""
+LEGACY_INDEX_FILE = "index.json"
+"""The 0.x layout's index of each environment, rewritten by every change; only the migration reads it."""
 
 KUSTOMIZATION_FILE = "kustomization.yaml"
-"""Each environment's kustomization, in the environment's directory (also used in the Flux skeleton)."""
+"""Each environment's kustomization, in the environment's directory, listing its shard folders and written
+only by ``vending init`` and the migration; also in each shard, each subscription and the Flux skeleton."""
+
+SHARDS_DIR = "_shards"
+"""``<env path>/_shards/<hh>/kustomization.yaml`` lists ``../../<name>`` for every subscription of the
+environment whose name's sha256 hex digest starts with ``hh``: 256 fixed folders."""
+
+NETWORKS_DIR = "_networks"
+NETWORK_FILE = "ranges.json"
+"""``<env path>/_networks/<a>.<b>/ranges.json``: the address ranges of the environment's subscriptions that
+fall in the block ``a.b.0.0/16`` (a range wider than a /16 is recorded in every block it covers)."""
+
+DECOMMISSIONED_DIR = "_decommissioned"
+"""``<env path>/_decommissioned/<hh>/<name>.json``: one tombstone per decommissioned name."""
 
 REQUEST_FILE = "request.yaml"
 TERRAFORM_FILE = "main.tf"
 FLUX_FILE = "terraform.yaml"
-SUBSCRIPTION_FILES = (REQUEST_FILE, TERRAFORM_FILE, FLUX_FILE)
+FACTS_FILE = "facts.json"
+"""What validation needs of a subscription beside its request: workload, deletion policy, networks."""
+
+SUBSCRIPTION_FILES = (REQUEST_FILE, TERRAFORM_FILE, FLUX_FILE, KUSTOMIZATION_FILE, FACTS_FILE)
 """The files of one subscription's directory, ``<env path>/<name>/``."""
 
 CLUSTERS_DIR = "clusters"

@@ -1,4 +1,4 @@
-"""The trunk's state as a batch changes it, one request after another, and what each change writes."""
+"""The trunk as a batch changes it, one request after another, and the layout files each change writes."""
 
 from __future__ import annotations
 
@@ -6,38 +6,44 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from vending.render.trunkfiles import environment_files
+from vending.render.trunkfiles import shard_names, shard_path, shard_text, subscription_layout_files
 from vending.trunk.config import TrunkConfig
-from vending.trunk.state import Entry, EnvironmentIndex, TrunkState
+from vending.trunk.state import Entry, TrunkState, blocks_of, parse_ranges, paths_of, ranges_text, shard_of
 
 
-@dataclass(frozen=True)
-class Ledger:
-    """The indexes of every environment; each change returns a new ledger."""
+def layout_changes(
+    view: TreeView, config: TrunkConfig, before: Entry | None, after: Entry | None, interface_version: str
+) -> dict[str, str | None]:
+    """The layout files one change writes besides the subscription's render, read from and laid over
+    ``view``: the subscription's kustomization and facts, its shard, the network blocks its ranges were or
+    are in. Each of them holds one subscription, one shard or one /16 block: none grows with the fleet."""
+    files: dict[str, str | None] = {}
+    subject = after or before
+    assert subject is not None
+    env = subject.environment
+    if after is not None:
+        files.update(subscription_layout_files(config, after, interface_version))
+    shard = shard_path(config, env, shard_of(subject.name))
+    names = set(shard_names(view.read(shard))) - {subject.name}
+    files[shard] = shard_text(config, names | ({after.name} if after else set()), interface_version)
+    files.update(_network_changes(view, config, before, after))
+    return files
 
-    config: TrunkConfig
-    indexes: Mapping[str, EnvironmentIndex]
 
-    @classmethod
-    def of(cls, config: TrunkConfig, state: TrunkState) -> Ledger:
-        return cls(config, dict(state.indexes))
-
-    def state(self) -> TrunkState:
-        return TrunkState(dict(self.indexes))
-
-    def put(self, entry: Entry) -> Ledger:
-        index = self.indexes[entry.environment]
-        changed = replace(index, entries={**index.entries, entry.name: entry})
-        return replace(self, indexes={**self.indexes, entry.environment: changed})
-
-    def remove(self, environment: str, name: str, tombstone: Mapping[str, object]) -> Ledger:
-        index = self.indexes[environment]
-        entries = {key: value for key, value in index.entries.items() if key != name}
-        changed = replace(index, entries=entries, decommissioned={**index.decommissioned, name: dict(tombstone)})
-        return replace(self, indexes={**self.indexes, environment: changed})
-
-    def environment_files(self, environment: str, interface_version: str) -> dict[str, str]:
-        return environment_files(self.config, self.indexes[environment], interface_version)
+def _network_changes(
+    view: TreeView, config: TrunkConfig, before: Entry | None, after: Entry | None
+) -> dict[str, str | None]:
+    old = {(cidr, block) for cidr in (before.address_space if before else ()) for block in blocks_of(cidr)}
+    new = {(cidr, block) for cidr in (after.address_space if after else ()) for block in blocks_of(cidr)}
+    subject = after or before
+    assert subject is not None
+    paths = paths_of(config, subject.environment)
+    files: dict[str, str | None] = {}
+    for block in sorted({block for _, block in old ^ new}):
+        path = paths.network(block)
+        kept = [pair for pair in parse_ranges(view.read(path)) if pair[1] != subject.name]
+        files[path] = ranges_text(kept + [(cidr, subject.name) for cidr, b in new if b == block])
+    return files
 
 
 @dataclass(frozen=True)
@@ -57,6 +63,10 @@ class TreeView:
     def with_planned(self, files: Mapping[str, str | None]) -> TreeView:
         """This view with ``files`` laid over it."""
         return replace(self, planned={**self.planned, **files})
+
+    def state(self, config: TrunkConfig) -> TrunkState:
+        """The trunk's facts as this view holds them."""
+        return TrunkState(config, self.read)
 
     def changed_paths(self, files: Mapping[str, str | None]) -> list[str]:
         """The paths whose content differs from what is to be written."""

@@ -7,7 +7,7 @@ import fcntl
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
@@ -47,13 +47,22 @@ class Reading(Enum):
 
     EVERYTHING = "everything"
     ROOT = "the root's files, .github and docs: where CODEOWNERS is"
-    INDEXES = "the root's files and each environment's own files: what validating a request reads"
+    INDEXES = (
+        "the root's files, each environment's own files and the folders of the named subscriptions and networks "
+        "(vending.trunk.state.focus_paths): what validating a request reads"
+    )
 
 
 @contextmanager
-def read_trunk(location: str, branch: str = "main", reading: Reading = Reading.EVERYTHING) -> Iterator[Path]:
+def read_trunk(
+    location: str,
+    branch: str = "main",
+    reading: Reading = Reading.EVERYTHING,
+    about: tuple[Sequence[str], Sequence[str]] = ((), ()),
+) -> Iterator[Path]:
     """Yield a directory with the trunk's files; a clone is made in a temporary folder and removed. A
-    working tree is read in place; a clone checks out only what ``reading`` names."""
+    working tree is read in place; a clone checks out only what ``reading`` names (for ``INDEXES``, about
+    the subscription names and networks in ``about``)."""
     if is_working_tree(location):
         yield Path(location)
         return
@@ -72,7 +81,7 @@ def read_trunk(location: str, branch: str = "main", reading: Reading = Reading.E
         )
     with temporary_directory("vending-trunk-") as tmp:
         try:
-            _read_clone(location, branch, tmp / "trunk", reading)
+            _read_clone(location, branch, tmp / "trunk", reading, about)
         except GitCommandError as exc:
             reason = git_reason(exc, "git clone failed")
             finding = Finding(redact(location), "", f"cannot clone branch {branch!r}: {reason}")
@@ -80,7 +89,9 @@ def read_trunk(location: str, branch: str = "main", reading: Reading = Reading.E
         yield tmp / "trunk"
 
 
-def _read_clone(location: str, branch: str, target: Path, reading: Reading) -> None:
+def _read_clone(
+    location: str, branch: str, target: Path, reading: Reading, about: tuple[Sequence[str], Sequence[str]]
+) -> None:
     with clone_branch(location, branch, target, sparse=reading is not Reading.EVERYTHING) as repo:
         if reading is Reading.EVERYTHING:
             return
@@ -89,7 +100,7 @@ def _read_clone(location: str, branch: str, target: Path, reading: Reading) -> N
         clone.focus([])
         clone.checkout()
         if reading is Reading.INDEXES and (target / CONFIG_FILE).is_file():
-            focus_on(clone, [])
+            focus_on(clone, *about)
 
 
 def _lock(directory: Path) -> int:
