@@ -184,7 +184,7 @@ def derived_files(config: TrunkConfig, interface_version: str) -> dict[str, str]
 
 CONFIG_HEADER = """\
 # vending trunk configuration. Only the admins may change this file (see CODEOWNERS).
-# Keys are described in docs/trunk-config.md of vending. After a change, run 'vending check'.
+# Keys are described in the 'vending.yaml' section of vending's docs/trunk.md. After a change, run 'vending check'.
 """
 
 
