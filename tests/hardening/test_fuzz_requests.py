@@ -8,7 +8,6 @@ real CLI (``validate`` and ``render``). The crashes the fuzzer found stay as nam
 
 from __future__ import annotations
 
-import json
 import random
 from pathlib import Path
 from typing import Any
@@ -17,8 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from testing.cli import run_cli
-from testing.fuzzing import HOSTILE, LIMITS, Target, drive, make_case, seed_texts
-from testing.requests import BUDGET, GUID_B, MCA_SCOPE, request_data
+from testing.fuzzing import Target, drive, encoded, hostile_requests, make_case, seed_texts
 from testing.trunks import init_trunk
 
 from vending.request.load import load_request
@@ -85,53 +83,6 @@ def test_mutated_seeds_through_the_cli(tmp_path: Path, trunk: Path) -> None:
             assert list(out.rglob("request.yaml")), case.describe()
 
 
-HOSTILE_TEXT = st.one_of(
-    st.sampled_from(HOSTILE + LIMITS),
-    st.text(st.characters(exclude_categories=()), max_size=80),
-    st.text(st.sampled_from("a-.:#&*!|>'\"\\{}[],%@`~ \n\t\x00\u202e\ud800\U0001f600"), max_size=40),
-)
-ODD_VALUE = st.one_of(
-    HOSTILE_TEXT,
-    st.integers(min_value=-(10**40), max_value=10**40),
-    st.floats(allow_nan=True, allow_infinity=True),
-    st.booleans(),
-    st.none(),
-    st.lists(HOSTILE_TEXT, max_size=3),
-    st.dictionaries(HOSTILE_TEXT, HOSTILE_TEXT, max_size=3),
-)
-FIELDS = [*request_data(), "workload", "tags", "budget", "network", "roleAssignments", "resourceProviders", "ticket"]
-FULL = request_data(
-    billingScope=MCA_SCOPE,
-    tags={"costCenter": "4711"},
-    budget=BUDGET,
-    network={"addressSpace": ["10.20.0.0/24"], "hubPeering": False},
-    roleAssignments=[{"principalId": GUID_B, "role": "Reader"}],
-    resourceProviders=["Microsoft.KeyVault"],
-    ticket="CHG-1",
-)
-
-
-@st.composite
-def hostile_requests(draw: st.DrawFn) -> dict[str, Any]:
-    """A valid request with a few fields replaced by hostile values, or hostile tags added."""
-    data = json.loads(json.dumps(draw(st.sampled_from([request_data(), FULL]))))
-    for key in draw(st.lists(st.sampled_from(FIELDS), max_size=3, unique=True)):
-        data[key] = draw(ODD_VALUE)
-    if draw(st.booleans()):
-        data["tags"] = draw(st.dictionaries(HOSTILE_TEXT, HOSTILE_TEXT, max_size=4))
-    if draw(st.booleans()):
-        data["displayName"] = draw(HOSTILE_TEXT)
-    return data
-
-
-def _encoded(data: dict[str, Any], style: str) -> bytes:
-    import yaml
-
-    if style == "json":
-        return json.dumps(data, ensure_ascii=True).encode("ascii")
-    return yaml.safe_dump(data, allow_unicode=False, default_flow_style=style == "flow").encode("utf-8")
-
-
 @settings(
     max_examples=200,
     derandomize=True,
@@ -141,7 +92,7 @@ def _encoded(data: dict[str, Any], style: str) -> bytes:
 )
 @given(data=hostile_requests(), style=st.sampled_from(["json", "block", "flow"]))
 def test_hostile_fields_never_crash(tmp_path: Path, target: Target, data: dict[str, Any], style: str) -> None:
-    outcome, detail = drive(_request_file(tmp_path, _encoded(data, style)), target)
+    outcome, detail = drive(_request_file(tmp_path, encoded(data, style)), target)
     assert outcome != "crash", detail
 
 

@@ -9,6 +9,7 @@ and a valid request renders and its rendered ``request.yaml`` loads back as the 
 
 from __future__ import annotations
 
+import json
 import random
 import signal
 import traceback
@@ -20,7 +21,9 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from hypothesis import strategies as st
 
+from testing.requests import BUDGET, GUID_B, MCA_SCOPE, request_data
 from testing.trunks import write_trunk_layout
 from vending.errors import VendingError
 from vending.render.subscription import REQUEST_FILE, initial_deletion
@@ -252,8 +255,6 @@ def _structural(rng: random.Random, text: bytes) -> tuple[bytes, str]:
     note = rng.choice(STRUCTURAL)(rng, data, path)
     style = rng.choice(["block", "flow", "json"])
     if style == "json":
-        import json
-
         dumped = json.dumps(data, ensure_ascii=rng.random() < 0.5, default=str).encode("utf-8", "surrogatepass")
     else:
         dumped = yaml.safe_dump(
@@ -368,6 +369,56 @@ def make_case(rng: random.Random, seeds: dict[str, bytes]) -> Case:
             continue
         notes.append(note)
     return Case(seed, tuple(notes), data)
+
+
+# -- requests built field by field (hypothesis) -----------------------------------------------------------
+
+
+HOSTILE_TEXT = st.one_of(
+    st.sampled_from(HOSTILE + LIMITS),
+    st.text(st.characters(exclude_categories=()), max_size=80),
+    st.text(st.sampled_from("a-.:#&*!|>'\"\\{}[],%@`~ \n\t\x00\u202e\ud800\U0001f600"), max_size=40),
+)
+ODD_VALUE = st.one_of(
+    HOSTILE_TEXT,
+    st.integers(min_value=-(10**40), max_value=10**40),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.booleans(),
+    st.none(),
+    st.lists(HOSTILE_TEXT, max_size=3),
+    st.dictionaries(HOSTILE_TEXT, HOSTILE_TEXT, max_size=3),
+)
+FIELDS = [*request_data(), "workload", "tags", "budget", "network", "roleAssignments", "resourceProviders", "ticket"]
+FULL = request_data(
+    billingScope=MCA_SCOPE,
+    tags={"costCenter": "4711"},
+    budget=BUDGET,
+    network={"addressSpace": ["10.20.0.0/24"], "hubPeering": False},
+    roleAssignments=[{"principalId": GUID_B, "role": "Reader"}],
+    resourceProviders=["Microsoft.KeyVault"],
+    ticket="CHG-1",
+)
+
+
+@st.composite
+def hostile_requests(draw: st.DrawFn) -> dict[str, Any]:
+    """A valid request with a few fields replaced by hostile values, or hostile tags added."""
+    data = json.loads(json.dumps(draw(st.sampled_from([request_data(), FULL]))))
+    for key in draw(st.lists(st.sampled_from(FIELDS), max_size=3, unique=True)):
+        data[key] = draw(ODD_VALUE)
+    if draw(st.booleans()):
+        data["tags"] = draw(st.dictionaries(HOSTILE_TEXT, HOSTILE_TEXT, max_size=4))
+    if draw(st.booleans()):
+        data["displayName"] = draw(HOSTILE_TEXT)
+    return data
+
+
+def encoded(data: dict[str, Any], style: str) -> bytes:
+    """``data`` as a request file: JSON (non-BMP characters and lone surrogates as ``\\u`` escapes), block or
+    flow YAML."""
+    if style == "json":
+        return json.dumps(data, ensure_ascii=True).encode("ascii")
+    return yaml.safe_dump(data, allow_unicode=False, default_flow_style=style == "flow").encode("utf-8")
 
 
 # -- driving a case ---------------------------------------------------------------------------------------
