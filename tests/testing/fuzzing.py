@@ -365,7 +365,16 @@ def make_case(rng: random.Random, seeds: dict[str, bytes]) -> Case:
         mutator = rng.choice(MUTATORS)
         try:
             data, note = mutator(rng, data)
-        except (yaml.YAMLError, UnicodeError, ValueError, TypeError, IndexError, RecursionError):
+        except (
+            yaml.YAMLError,
+            UnicodeError,
+            ValueError,
+            TypeError,
+            IndexError,
+            KeyError,
+            AttributeError,
+            RecursionError,
+        ):
             continue
         notes.append(note)
     return Case(seed, tuple(notes), data)
