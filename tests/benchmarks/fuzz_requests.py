@@ -20,13 +20,24 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from testing.cli import run_cli
-from testing.fuzzing import Case, Tally, Target, drive, encoded, hostile_requests, make_case, seed_texts
+from testing.fuzzing import (
+    Case,
+    Tally,
+    Target,
+    drive,
+    encoded,
+    hostile_requests,
+    make_case,
+    renderable_requests,
+    seed_texts,
+)
 from testing.trunks import init_trunk
 
 CODES = {"rendered": 0, "invalid": 2, "crash": 1}
@@ -69,6 +80,14 @@ def run_mutations(root: Path, target: Target, count: int, seed: int) -> Tally:
 
 
 def run_hypothesis(root: Path, target: Target, count: int, tally: Tally) -> None:
+    """Half the requests with hostile values in any field, half with arbitrary visible free text."""
+    for strategy in (hostile_requests(), renderable_requests()):
+        _run_strategy(root, target, strategy, count // 2, tally)
+
+
+def _run_strategy(
+    root: Path, target: Target, strategy: st.SearchStrategy[dict[str, Any]], count: int, tally: Tally
+) -> None:
     @settings(
         max_examples=count,
         database=None,
@@ -76,9 +95,9 @@ def run_hypothesis(root: Path, target: Target, count: int, tally: Tally) -> None
         phases=[Phase.generate],
         suppress_health_check=list(HealthCheck),
     )
-    @given(data=hostile_requests(), style=st.sampled_from(["json", "block", "flow"]))
-    def one(data: dict[str, object], style: str) -> None:
-        raw = encoded(data, style)  # type: ignore[arg-type]
+    @given(data=strategy, style=st.sampled_from(["json", "block", "flow"]))
+    def one(data: dict[str, Any], style: str) -> None:
+        raw = encoded(data, style)
         outcome, detail = drive(_file(root, raw), target)
         tally.add(Case("hypothesis", (style,), raw), outcome, detail)
 

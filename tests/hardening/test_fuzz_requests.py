@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from testing.cli import run_cli
-from testing.fuzzing import Target, drive, encoded, hostile_requests, make_case, seed_texts
+from testing.fuzzing import Target, drive, encoded, hostile_requests, make_case, renderable_requests, seed_texts
 from testing.trunks import init_trunk
 
 from vending.request.load import load_request
@@ -94,6 +94,22 @@ def test_mutated_seeds_through_the_cli(tmp_path: Path, trunk: Path) -> None:
 def test_hostile_fields_never_crash(tmp_path: Path, target: Target, data: dict[str, Any], style: str) -> None:
     outcome, detail = drive(_request_file(tmp_path, encoded(data, style)), target)
     assert outcome != "crash", detail
+
+
+@settings(
+    max_examples=100,
+    derandomize=True,
+    database=None,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(data=renderable_requests(), style=st.sampled_from(["json", "block", "flow"]))
+def test_any_visible_text_renders_or_is_refused(
+    tmp_path: Path, target: Target, data: dict[str, Any], style: str
+) -> None:
+    """Free text that passes validation renders, and every rendered file reads back as the request."""
+    outcome, detail = drive(_request_file(tmp_path, encoded(data, style)), target)
+    assert outcome in ("rendered", "invalid"), detail
 
 
 def test_deeply_nested_flow_keys_are_refused_at_once(tmp_path: Path, target: Target) -> None:

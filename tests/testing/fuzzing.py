@@ -422,6 +422,21 @@ def hostile_requests(draw: st.DrawFn) -> dict[str, Any]:
     return data
 
 
+VISIBLE = st.characters(exclude_categories=("Cc", "Cs"))
+VISIBLE_TEXT = st.text(VISIBLE, min_size=1, max_size=60)
+"""Any character a request may hold in free text: mostly valid, so these requests reach rendering."""
+
+
+@st.composite
+def renderable_requests(draw: st.DrawFn) -> dict[str, Any]:
+    """A valid request whose free-text fields (display name, tags, ticket) hold arbitrary visible text."""
+    data = json.loads(json.dumps(draw(st.sampled_from([request_data(), FULL]))))
+    data["displayName"] = draw(VISIBLE_TEXT)
+    data["tags"] = draw(st.dictionaries(st.text(VISIBLE, min_size=1, max_size=20), VISIBLE_TEXT, max_size=4))
+    data["ticket"] = draw(VISIBLE_TEXT)
+    return data
+
+
 def encoded(data: dict[str, Any], style: str) -> bytes:
     """``data`` as a request file: JSON (non-BMP characters and lone surrogates as ``\\u`` escapes), block or
     flow YAML."""
