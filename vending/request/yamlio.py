@@ -15,7 +15,8 @@ import yaml
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.composer import Composer, ComposerError
-from ruamel.yaml.error import MarkedYAMLError, ReusedAnchorWarning, YAMLError
+from ruamel.yaml.error import MarkedYAMLError, YAMLError, YAMLWarning
+from ruamel.yaml.nodes import MappingNode, ScalarNode
 from ruamel.yaml.resolver import implicit_resolvers
 
 from vending.errors import Finding
@@ -77,7 +78,9 @@ def read_text_bounded(path: Path, source: str, max_bytes: int = MAX_FILE_BYTES) 
 
 
 class _BoundedComposer(Composer):
-    """Stops as soon as the stream holds more than ``MAX_NODES`` nodes, before the rest is parsed."""
+    """Stops as soon as the stream holds more than ``MAX_NODES`` nodes, before the rest is parsed, and refuses a
+    mapping or list as a key before it is constructed: hashing nested keys takes time exponential in their
+    depth (``{{{{{{{{{{{{{{{{{{{{}}}}}}}}}}}}}}}}}}}}`` would never finish)."""
 
     nodes = 0
 
@@ -86,7 +89,11 @@ class _BoundedComposer(Composer):
         if self.nodes > MAX_NODES:
             mark = self.parser.peek_event().start_mark
             raise ComposerError(None, None, f"the document holds more than {MAX_NODES} values", mark)
-        return super().compose_node(parent, index)
+        node = super().compose_node(parent, index)
+        if isinstance(parent, MappingNode) and index is None and not isinstance(node, ScalarNode):
+            kind = "a mapping" if isinstance(node, MappingNode) else "a list"
+            raise ComposerError(None, None, f"keys must be strings, found {kind}", node.start_mark)
+        return node
 
 
 def _parser() -> YAML:
@@ -104,7 +111,7 @@ _CONSTRUCTION_ERRORS = (ValueError, TypeError, KeyError, IndexError, AttributeEr
 def _load_documents(text: str, source: str) -> list[Any]:
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ReusedAnchorWarning)
+            warnings.simplefilter("ignore", YAMLWarning)  # a reused anchor, a YAML 1.1 float without a dot
             return list(_parser().load_all(text))
     except MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark is not None else None
