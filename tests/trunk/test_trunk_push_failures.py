@@ -85,6 +85,7 @@ def test_unreachable_remote_exits_5(tmp_path: Path, requests_dir: Path, location
     assert result["status"] == "rejected" and result["commit"] is None
     assert any("unreachable" in error["message"] for error in result["errors"])
     assert result["file"].endswith("team-a.yaml")
+    assert document["attempts"] == 1, "the clone was the first attempt, and it failed"
 
 
 def test_remote_vanishing_before_the_push_exits_5(
