@@ -105,7 +105,7 @@ def submit(paths: Sequence[Path], settings: SubmitSettings, azure: AzureRunner |
 
             landing = land(clone, outcomes, commit_round, max_attempts=settings.max_attempts, dry_run=settings.dry_run)
     except TrunkError as exc:
-        return SubmitReport(trunk_failed(outcomes, exc, settings.trunk), azure_checks)
+        return SubmitReport(trunk_failed(outcomes, exc, settings.trunk), azure_checks, attempts=1)  # the first failed
     final = landing.value
     if landing.failure is not None:
         final = trunk_failed(final, landing.failure, settings.trunk)

@@ -85,6 +85,7 @@ def test_unreachable_remote_exits_5(tmp_path: Path, requests_dir: Path, location
     assert result["status"] == "rejected" and result["commit"] is None
     assert any("unreachable" in error["message"] for error in result["errors"])
     assert result["file"].endswith("team-a.yaml")
+    assert document["attempts"] == 1, "the clone was the first attempt, and it failed"
 
 
 def test_remote_vanishing_before_the_push_exits_5(
@@ -119,7 +120,7 @@ def test_random_rejections_are_retried_until_accepted(
     assert pushes.endswith("A") and pushes.count("A") == 1
     assert document["attempts"] == len(pushes) > 1
     assert len(sleeps) == pushes.count("R")
-    assert all(0 <= delay <= 2.0 for delay in sleeps)
+    assert all(0 <= delay <= 32.0 for delay in sleeps)
     landed = commits(remote)[len(start) :]
     assert [r["commit"] for r in document["results"]] == landed and len(landed) == 3
     assert vend("check", "--trunk", remote).code == 0
@@ -150,7 +151,39 @@ def test_always_rejecting_hook_exits_5_and_pushes_nothing(
     assert [r["status"] for r in results] == ["rejected", "rejected"]
     assert all(any("30 attempts" in e["message"] for e in r["errors"]) for r in results)
     assert log.read_text() == "R" * 30
-    assert len(sleeps) == 30
+    assert run.json()["attempts"] == 30
+    assert len(sleeps) == 29, "no wait after the last attempt"
     assert tip(remote) == head
     assert commits(remote) == [head]
     assert git(remote, "rev-list", "--all").split() == [head]
+
+
+def test_backoff_window_follows_the_round_time_and_is_capped(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(landing.random, "uniform", lambda low, high: high)
+    assert landing.jittered_backoff(0, 0.001) == 0.05
+    assert landing.jittered_backoff(3, 0.2) == pytest.approx(1.6)
+    assert landing.jittered_backoff(5, 0.5) == 16.0
+    assert landing.jittered_backoff(29, 0.5) == 16.0
+    assert landing.jittered_backoff(29, 60.0) == 32.0
+
+
+def test_a_trunk_failure_after_rejections_reports_the_real_attempts(
+    remote: Path, requests_dir: Path, tmp_path: Path, sleeps: list[float], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    log = _install_hook(remote, tmp_path, rate=1.0)
+    real_push = TrunkClone.push
+    pushes: list[int] = []
+
+    def vanish_on_the_third_push(self: TrunkClone) -> PushResult:
+        pushes.append(1)
+        if len(pushes) == 3:
+            remote.rename(tmp_path / "moved.git")
+        return real_push(self)
+
+    monkeypatch.setattr(TrunkClone, "push", vanish_on_the_third_push)
+    run = vend("--output", "json", *submit_args(remote, write_request(requests_dir, "team-a")))
+    assert run.code == 5
+    document = run.json()
+    assert document["attempts"] == 3
+    assert log.read_text() == "RR"
+    assert document["results"][0]["status"] == "rejected"

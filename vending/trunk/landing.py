@@ -45,9 +45,19 @@ def focus_on(clone: TrunkClone, names: Sequence[str], networks: Sequence[str] = 
     clone.focus(focus_paths(config, names, networks), [env.path for env in config.environments.values()])
 
 
-def jittered_backoff(attempt: int, base: float = 0.05, cap: float = 2.0) -> float:
-    """Full-jitter exponential backoff in seconds."""
-    return random.uniform(0, min(cap, base * (2**attempt)))
+BACKOFF_UNIT = (0.05, 1.0)
+"""Bounds, in seconds, of the backoff's unit: the duration of the round that lost."""
+BACKOFF_DOUBLINGS = 5
+"""The window stops growing at 2**5 units: at most 32 seconds, about 32 rounds' worth of contenders."""
+
+
+def jittered_backoff(attempt: int, round_seconds: float) -> float:
+    """Full-jitter exponential backoff in seconds, adapted to the trunk: its unit is how long the round that
+    lost took (clone state, plan, commit, push), so that writers spread over more time as rounds get slower
+    under load, or over a slow network. The window doubles with each attempt, then stays at 32 units."""
+    low, high = BACKOFF_UNIT
+    unit = min(high, max(low, round_seconds))
+    return random.uniform(0, unit * 2 ** min(attempt, BACKOFF_DOUBLINGS))
 
 
 def sleep(seconds: float) -> None:
@@ -62,11 +72,12 @@ def land(
     max_attempts: int,
     dry_run: bool,
 ) -> Landing[T]:
-    """Commit on the newest tip and push; on rejection refresh, redo the commits and retry with jittered
-    backoff. A dry run pushes nothing and returns the diff. A trunk failure ends the landing with the last
+    """Commit on the newest tip and push; on rejection wait (:func:`jittered_backoff`), refresh, redo the
+    commits and retry. A dry run pushes nothing and returns the diff. A trunk failure ends the landing with the last
     value decided; a race never won is one too."""
     value = initial
     for attempt in range(max_attempts):
+        started = time.monotonic()
         try:
             base = clone.tip()
             decided = commit_round(value, attempt)
@@ -75,8 +86,9 @@ def land(
                 return Landing(value, attempt + 1, clone.diff(base) if decided.committed else "")
             if not decided.committed or clone.push() is PushResult.PUSHED:
                 return Landing(value, attempt + 1)
-            sleep(jittered_backoff(attempt))
-            clone.refresh()
+            if attempt + 1 < max_attempts:
+                sleep(jittered_backoff(attempt, time.monotonic() - started))
+                clone.refresh()
         except TrunkError as exc:
             return Landing(value, attempt + 1, failure=exc)
     return Landing(value, max_attempts, failure=_race_lost(clone, max_attempts))

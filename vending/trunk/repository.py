@@ -13,9 +13,13 @@ Private clones, their locks and the temporary clone of a read live in :mod:`vend
 
 from __future__ import annotations
 
+import fcntl
+import os
 import re
 import shlex
+import time
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
 
@@ -38,6 +42,12 @@ REJECTION_WORDS = (
     "pre-receive hook declined",
     "cannot lock ref",
 )
+DIRTY_WORKING_TREE = ("Working directory has", "Could not update working tree")
+"""What a working tree with ``receive.denyCurrentBranch updateInstead`` answers when its files are not clean:
+no retry changes that, a person has to look."""
+PUSH_LOCK_NAME = "vending-push-lock"
+PUSH_LOCK_WAIT = 120.0
+"""Seconds a push waits for another vending run's push into the same working tree before giving up (exit 5)."""
 
 
 FILTERING_UPLOAD_PACK = "git -c uploadpack.allowFilter=true upload-pack"
@@ -113,17 +123,29 @@ class TrunkClone:
             yield commit
 
     def push(self) -> PushResult:
-        """Push HEAD to the branch (fast-forward only). Rejections are for the caller to retry."""
+        """Push HEAD to the branch (fast-forward only). Rejections are for the caller to retry. Pushes into a
+        working tree are taken one at a time (:func:`push_turn`)."""
         try:
-            self._git("push", "--quiet", "--porcelain", "origin", f"HEAD:refs/heads/{self.branch}")
+            with push_turn(self.location):
+                self._git("push", "--quiet", "--porcelain", "origin", f"HEAD:refs/heads/{self.branch}")
         except GitCommandError as exc:
             text = f"{exc.stdout}\n{exc.stderr}"
             if "checked out" in text or "denyCurrentBranch" in text:
                 raise self._refuses_checked_out_branch() from exc
+            if any(word in text for word in DIRTY_WORKING_TREE):
+                raise self._dirty_working_tree() from exc
             if any(word in text for word in REJECTION_WORDS):
                 return PushResult.REJECTED
             raise unreachable(self.location, exc) from exc
         return PushResult.PUSHED
+
+    def _dirty_working_tree(self) -> TrunkError:
+        shown = redact(self.location)
+        message = (
+            f"the trunk's working tree has changes that are not committed, so it refuses every push to "
+            f"{self.branch!r}; look at them with 'git -C {shown} status', then commit or discard them"
+        )
+        return TrunkError(f"trunk {shown} has uncommitted changes", [Finding(shown, "", message)])
 
     def _refuses_checked_out_branch(self) -> TrunkError:
         message = (
@@ -151,6 +173,45 @@ class TrunkClone:
 
     def _git(self, *args: str) -> str:
         return str(self.repo.git.execute(["git", *args]))
+
+
+@contextmanager
+def push_turn(location: str) -> Iterator[None]:
+    """This process's turn to push into the working tree at ``location``: an exclusive ``flock`` in its git
+    directory, waited for at most :data:`PUSH_LOCK_WAIT` seconds. Git updates a checked-out branch's files
+    before its ref, so two pushes at once into a working tree can leave one's files staged under the other's
+    commit, and every later push refused. Pushes to anything else (a bare repository, a URL) need no turn."""
+    git_dir = Path(location) / ".git"
+    if not is_local_path(location) or not git_dir.is_dir():
+        yield
+        return
+    try:
+        fd = os.open(git_dir / PUSH_LOCK_NAME, os.O_CREAT | os.O_RDWR, 0o600)
+    except OSError as exc:
+        raise _no_turn(location, f"cannot open {git_dir / PUSH_LOCK_NAME}: {exc.strerror}") from exc
+    try:
+        _wait_for_turn(fd, location)
+        yield
+    finally:
+        os.close(fd)
+
+
+def _wait_for_turn(fd: int, location: str) -> None:
+    deadline = time.monotonic() + PUSH_LOCK_WAIT
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                raise _no_turn(location, f"another run kept pushing into it for {PUSH_LOCK_WAIT:g} seconds") from None
+            time.sleep(0.02)
+
+
+def _no_turn(location: str, reason: str) -> TrunkError:
+    shown = redact(location)
+    message = f"cannot take a turn to push into the trunk's working tree: {reason}; nothing was pushed, run again later"
+    return TrunkError(f"trunk {shown} is busy", [Finding(shown, "", message)])
 
 
 def clone_branch(location: str, branch: str, target: Path, *, sparse: bool) -> Repo:
