@@ -85,6 +85,9 @@ def _commit_round(clone: TrunkClone, settings: DecommissionSettings, stamp: str)
     focus_on(clone, [settings.name])
     config = load_config(clone.root)
     state = read_state(clone.root, config)
+    done = _already_decommissioned(settings.name, state)
+    if done is not None:
+        return Round(done, committed=False)
     entry = _live_entry(settings.name, config, state)
     focus_on(clone, [settings.name], entry.address_space)
     commit = plan_decommission(clone.root, entry, config, settings, stamp)
@@ -93,6 +96,15 @@ def _commit_round(clone: TrunkClone, settings: DecommissionSettings, stamp: str)
     sha = shas[0] if shas and not settings.dry_run else None
     report = DecommissionReport(settings.name, entry.environment, entry.deletion, sha, status)
     return Round(report, committed=bool(shas))
+
+
+def _already_decommissioned(name: str, state: TrunkState) -> DecommissionReport | None:
+    """A re-run of a decommission that already landed changes nothing: ``unchanged``, exit 0."""
+    tomb = state.tombstone(name) if state.find(name) is None else None
+    if tomb is None:
+        return None
+    environment, recorded = tomb
+    return DecommissionReport(name, environment, str(recorded.get("deletionPolicy", "")), None, Status.UNCHANGED)
 
 
 def _live_entry(name: str, config: TrunkConfig, state: TrunkState) -> Entry:

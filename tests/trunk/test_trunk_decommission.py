@@ -161,8 +161,20 @@ def test_decommissioned_name_cannot_come_back(vended: Path, requests_dir: Path) 
     errors = run.json()["results"][0]["errors"]
     assert any(e["field"] == "name" and "decommissioned" in e["message"] for e in errors)
     assert tip(vended) == head
-    again = vend(*_decommission(vended, "team-a"))
-    assert again.code == 2 and "already decommissioned" in again.stderr
+
+
+def test_a_decommission_that_already_landed_is_unchanged(vended: Path) -> None:
+    first = vend("--output", "json", *_decommission(vended, "team-a"))
+    assert first.code == 0 and first.json()["status"] == "committed"
+    head = tip(vended)
+    again = vend("--output", "json", *_decommission(vended, "team-a"))
+    assert again.code == 0, again.stderr
+    document = again.json()
+    assert (document["status"], document["commit"], document["environment"]) == ("unchanged", None, "dev")
+    assert document["deletionPolicy"] == first.json()["deletionPolicy"]
+    assert tip(vended) == head
+    text = vend(*_decommission(vended, "team-a"))
+    assert text.code == 0 and "already decommissioned from dev" in text.stdout
 
 
 def test_dry_run_decommission_pushes_nothing(vended: Path) -> None:

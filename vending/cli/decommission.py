@@ -83,5 +83,8 @@ def _print_text(printer: Printer, report: DecommissionReport) -> None:
     if report.diff:
         printer.out(report.diff)
     commit = f" {report.commit[:12]}" if report.commit else ""
-    printer.out(f"{report.status} decommission of {report.name} ({report.environment}){commit}")
+    if report.status == "unchanged":
+        printer.out(f"unchanged: {report.name} was already decommissioned from {report.environment}")
+    else:
+        printer.out(f"{report.status} decommission of {report.name} ({report.environment}){commit}")
     printer.out(f"deletion policy {report.policy}: {report.policy_text}")
