@@ -63,3 +63,10 @@ CODEOWNERS."""
 
 FILES_ONLY = ".vending-files-only"
 """A directory that never exists: naming it in a sparse-checkout cone checks out its parent's files only."""
+
+STATUS_DIR = "status"
+"""``status/<env>/<hh>/<name>.json``: the last recorded controller status of each subscription (one small
+file per subscription, sharded like the tombstones), written only by ``vending status --record``."""
+
+RENDER_HASH_ANNOTATION = "vending.dev/render-hash"
+"""The annotation on each rendered ``Terraform`` object: a digest of the subscription's rendered files."""
