@@ -1,0 +1,54 @@
+"""The review binding: one hash of what a batch of requests would write and of what the trunk holds there now.
+
+``vending diff`` prints it; ``vending submit --expect-diff`` recomputes it on the tip it is about to commit
+on and refuses when it differs. It covers, for every request that loads, the files of its own folder as they
+would be rendered and as the trunk holds them now; it does not cover the rest of the trunk, so a commit
+that touches other subscriptions leaves it unchanged (the shared shard and network files are left out for
+that reason: their content depends on other subscriptions).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+
+from vending.render.subscription import initial_deletion, render_subscription
+from vending.render.trunkfiles import subscription_layout_files
+from vending.request.load import LoadedRequest
+from vending.request.model import Request
+from vending.trunk.config import TrunkConfig
+from vending.trunk.state import Entry, Reader, TrunkState
+
+PREFIX = "diff-sha256:"
+VERSION = "vending-diff-binding/1"
+
+
+def own_files(request: Request, config: TrunkConfig, interface_version: str, existing: Entry | None) -> dict[str, str]:
+    """The files of the request's own folder as submitting it would leave them."""
+    workload = config.environments[request.environment].workload
+    deletion = existing.deletion if existing else initial_deletion(request, config)
+    rendered = render_subscription(request, config, interface_version, deletion)
+    entry = Entry.from_request(request, default_workload=workload, deletion=deletion)
+    return {**rendered.files, **subscription_layout_files(config, entry, interface_version)}
+
+
+def binding_hash(loaded: Sequence[LoadedRequest], read: Reader, config: TrunkConfig, interface_version: str) -> str:
+    """``diff-sha256:<hex>`` of the batch against the trunk that ``read`` reads (order of the batch ignored)."""
+    lines = sorted(_lines(item, read, config, interface_version) for item in loaded)
+    digest = hashlib.sha256("\n".join([VERSION, interface_version, *lines]).encode("utf-8"))
+    return PREFIX + digest.hexdigest()
+
+
+def _lines(item: LoadedRequest, read: Reader, config: TrunkConfig, interface_version: str) -> str:
+    request = item.request
+    if request is None or request.environment not in config.environments:
+        return f"unrendered {_digest(item.source)}"
+    existing = TrunkState(config, read).find(request.name)
+    files = own_files(request, config, interface_version, existing)
+    parts = [f"request {request.name} {request.environment}"]
+    parts += [f"{path} {_digest(files[path])} {_digest(read(path))}" for path in sorted(files)]
+    return "\n".join(parts)
+
+
+def _digest(text: str | None) -> str:
+    return "-" if text is None else hashlib.sha256(text.encode("utf-8")).hexdigest()
