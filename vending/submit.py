@@ -43,6 +43,7 @@ class SubmitSettings:
     dry_run: bool = False
     workdir: Path | None = None
     max_attempts: int = 30
+    expect_diff: str | None = None
 
     @property
     def settled(self) -> Status:
@@ -152,6 +153,26 @@ def validated(
     )
 
 
+def as_reviewed(
+    loaded: Sequence[LoadedRequest], outcomes: Sequence[Outcome], trunk: Trunk, settings: SubmitSettings
+) -> tuple[Outcome, ...]:
+    """Stage (``--expect-diff``): when the batch's review binding on this tip is not the reviewed one, every
+    open outcome rejected, so that nothing lands that was not reviewed."""
+    from vending.fleet.diffhash import binding_hash
+
+    if settings.expect_diff is None:
+        return tuple(outcomes)
+    actual = binding_hash(loaded, TreeView(trunk.root).read, trunk.config, settings.interface_version)
+    if actual == settings.expect_diff:
+        return tuple(outcomes)
+    message = (
+        f"the trunk or the requests changed since review (reviewed {settings.expect_diff}, now {actual}); "
+        "run 'vending diff' again and review what it shows"
+    )
+    stale = (o.rejected([Finding(o.source, "--expect-diff", message)], ExitCode.INVALID) for o in outcomes if o.open)
+    return merged(outcomes, stale)
+
+
 def azure_checked(
     loaded: Sequence[LoadedRequest], outcomes: Sequence[Outcome], state: TrunkState, azure: AzureRunner | None
 ) -> tuple[Outcome, ...]:
@@ -178,6 +199,7 @@ def _commit_round(
     requests = [request for item in loaded if (request := item.request) is not None]
     trunk = _focused(clone, requests) if attempt else Trunk.read(clone.root)
     outcomes = validated(loaded, outcomes, trunk, settings.interface_version)
+    outcomes = as_reviewed(loaded, outcomes, trunk, settings)
     items = [(o, request) for o in outcomes if o.open and (request := loaded[o.key].request) is not None]
     if attempt > 0:
         items, taken = _not_taken(items, trunk, settings, existed)
