@@ -13,7 +13,7 @@ from typing import Any
 
 from vending.codeowners import CodeOwnersFile
 from vending.errors import ExitCode, Finding
-from vending.fleet.diffhash import binding_hash
+from vending.fleet.diffhash import binding_hash, own_part
 from vending.render.subscription import initial_deletion, render_subscription
 from vending.request.load import LoadedRequest, load_request
 from vending.request.model import REQUEST_KEYS, Request
@@ -130,11 +130,14 @@ def diff_requests(
     context = _Context(config, state, owners, identity, interface_version)
     view = TreeView(trunk_root)
     changes = []
-    for item in checked:
+    rendered: dict[int, dict[str, str | None]] = {}
+    for index, item in enumerate(checked):
         change, files = _diff_one(item, view, context)
         changes.append(change)
         view = view.with_planned(files)
-    digest = binding_hash(loaded, TreeView(trunk_root).read, config, interface_version)
+        if item.loaded.request is not None and files:
+            rendered[index] = own_part(files, config, item.loaded.request)
+    digest = binding_hash(loaded, TreeView(trunk_root).read, config, interface_version, rendered)
     return DiffReport(tuple(changes), digest, trunk_commit, identity)
 
 
