@@ -156,20 +156,14 @@ def validated(
 def as_reviewed(
     loaded: Sequence[LoadedRequest], outcomes: Sequence[Outcome], trunk: Trunk, settings: SubmitSettings
 ) -> tuple[Outcome, ...]:
-    """Stage (``--expect-diff``): when the batch's review binding on this tip is not the reviewed one, every
-    open outcome rejected, so that nothing lands that was not reviewed."""
-    from vending.fleet.diffhash import binding_hash
+    """Stage (``--expect-diff``): every open outcome rejected when the batch no longer renders as reviewed."""
+    from vending.fleet.diffhash import review_problem
 
-    if settings.expect_diff is None:
+    read, version = TreeView(trunk.root).read, settings.interface_version
+    problem = review_problem(settings.expect_diff, loaded, read, trunk.config, version)
+    if problem is None:
         return tuple(outcomes)
-    actual = binding_hash(loaded, TreeView(trunk.root).read, trunk.config, settings.interface_version)
-    if actual == settings.expect_diff:
-        return tuple(outcomes)
-    message = (
-        f"the trunk or the requests changed since review (reviewed {settings.expect_diff}, now {actual}); "
-        "run 'vending diff' again and review what it shows"
-    )
-    stale = (o.rejected([Finding(o.source, "--expect-diff", message)], ExitCode.INVALID) for o in outcomes if o.open)
+    stale = (o.rejected([Finding(o.source, "--expect-diff", problem)], ExitCode.INVALID) for o in outcomes if o.open)
     return merged(outcomes, stale)
 
 

@@ -32,7 +32,7 @@ def assert_inert(markdown: str) -> None:
         assert row.count("|") - row.count("\\|") == 5, row
     for forbidden in ("<script", "</script", "##vso[", "](", "@org", "`c"):
         assert forbidden not in markdown
-    assert not any(line.startswith(("::", "##vso", "##[")) for line in markdown.splitlines())
+    assert "##" not in markdown and not any(line.lstrip().startswith("::") for line in markdown.splitlines())
 
 
 def synthetic(count: int, *, tag: str = "v") -> DiffReport:
@@ -80,13 +80,13 @@ def test_any_number_of_requests_fits_one_comment(count: int) -> None:
     assert markdown.startswith("<!-- vending-diff -->")
     assert f"| 0 | {count} | 0 | 0 |" in markdown
     assert markdown.rstrip().endswith(f"Review binding: `{BINDING}`")
-    shown = markdown.count("#### ")
+    shown = markdown.count("\nFile: ")
     assert shown < count if count >= 400 else shown == count
     if shown < count:
         assert f"… {count - shown} more requests not shown; run vending diff locally." in markdown
     else:
         assert "more requests not shown" not in markdown
-    for section in markdown.split("#### ")[1:]:
+    for section in markdown.split("\nFile: ")[1:]:
         body = section.split("\n… ")[0].split("Computed against")[0]
         assert len(table_rows(body)) == 4, "a request's table was cut"
 
@@ -94,8 +94,17 @@ def test_any_number_of_requests_fits_one_comment(count: int) -> None:
 def test_unchanged_requests_are_listed_together() -> None:
     changes = tuple(RequestDiff(f"r{i}.yaml", f"team-{i}", "dev", Kind.UNCHANGED) for i in range(3))
     markdown = render_markdown(DiffReport(changes, BINDING))
-    assert "#### unchanged (3)\n\nteam-0, team-1, team-2\n" in markdown
+    assert "**unchanged (3)**\n\nteam-0, team-1, team-2\n" in markdown
     assert "| 0 | 0 | 3 | 0 |" in markdown and "Computed against the trunk as read." in markdown
+
+
+def test_a_ci_host_prints_the_comment_unchanged(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The log guard rewrites ``##`` and leading ``::`` on CI hosts: the comment holds neither."""
+    remote = make_trunk(tmp_path)
+    path = write_yaml(tmp_path / "team-a.yaml", request_data("team-a", tags={"x": "##vso[a] ::b"}))
+    plain = run_cli("diff", path, "--trunk", remote, "--markdown").stdout
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    assert run_cli("diff", path, "--trunk", remote, "--markdown").stdout == plain
 
 
 def test_markdown_carries_the_same_binding_as_the_json(tmp_path: Path) -> None:

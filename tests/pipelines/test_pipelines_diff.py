@@ -35,7 +35,7 @@ print(Path(os.environ["FAKE_DOCUMENT"]).read_text())
 sys.exit(int(os.environ.get("FAKE_EXIT", "0")))
 """
 HASH = "diff-sha256:" + "ab" * 32
-COMMENT = "<!-- vending-diff -->\n### vending diff\n\n| create | update | unchanged | refused |\n"
+COMMENT = "<!-- vending-diff -->\n**vending diff**\n\n| create | update | unchanged | refused |\n"
 DOCUMENT = {
     "changes": [
         {"name": "team-a", "environment": "dev", "kind": "create", "fields": []},

@@ -47,6 +47,21 @@ def binding_hash(
     return PREFIX + digest.hexdigest()
 
 
+def review_problem(
+    expected: str | None, loaded: Sequence[LoadedRequest], read: Reader, config: TrunkConfig, interface_version: str
+) -> str | None:
+    """What to tell a submit given the reviewed binding ``expected`` when the batch no longer has it."""
+    if expected is None:
+        return None
+    actual = binding_hash(loaded, read, config, interface_version)
+    if actual == expected:
+        return None
+    return (
+        f"the trunk or the requests changed since review (reviewed {expected}, now {actual}); "
+        "run 'vending diff' again and review what it shows"
+    )
+
+
 def _lines(
     item: LoadedRequest,
     read: Reader,

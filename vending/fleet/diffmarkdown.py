@@ -3,7 +3,8 @@
 Every value from a request reaches the comment through :func:`cell`, which keeps a small set of plain
 characters and writes every other one as an HTML character reference: a hostile tag value cannot end a
 table cell, open a code span, a link, an HTML element or a mention, or start a CI log command.
-Sections are added whole or not at all, so no table or construct is ever cut in half.
+Sections are added whole or not at all, so no table or construct is ever cut in half. Titles are bold lines,
+not headings: no line holds ``##``, which a CI host's log guard would rewrite.
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ def _head(report: DiffReport) -> str:
     counts = report.counts()
     lines = [
         MARKER,
-        "### vending diff",
+        "**vending diff**",
         "",
         "| create | update | unchanged | refused |",
         "|---:|---:|---:|---:|",
@@ -66,7 +67,7 @@ def _head(report: DiffReport) -> str:
 
 
 def _section(change: RequestDiff) -> str:
-    title = f"#### {cell(change.name or change.source)} ({cell(change.environment)}): {change.kind}"
+    title = f"**{cell(change.name or change.source)} ({cell(change.environment)}): {change.kind}**"
     lines = [title, "", f"File: {cell(change.source)}", ""]
     if change.fields:
         lines += ["| field | from | to | effect |", "|---|---|---|---|"]
@@ -87,7 +88,7 @@ def _row(change: FieldChange) -> str:
 
 def _unchanged(changes: list[RequestDiff]) -> str:
     names = ", ".join(cell(change.name or change.source) for change in changes)
-    return f"#### unchanged ({len(changes)})\n\n{names}\n\n"
+    return f"**unchanged ({len(changes)})**\n\n{names}\n\n"
 
 
 def _cut_note(hidden: int) -> str:
