@@ -22,7 +22,7 @@ from vending.trunk.config import TrunkConfig, load_config
 from vending.trunk.layout import REQUEST_FILE
 from vending.trunk.ledger import TreeView, layout_changes
 from vending.trunk.scope import load_codeowners, scope_verdict
-from vending.trunk.state import Entry, TrunkState, paths_of, read_state
+from vending.trunk.state import Entry, paths_of, read_state
 from vending.validate import Checked, validate_batch
 
 TOP_KEY = re.compile(r"^[A-Za-z]+")
@@ -107,7 +107,6 @@ class DiffReport:
 @dataclass(frozen=True)
 class _Context:
     config: TrunkConfig
-    state: TrunkState
     owners: CodeOwnersFile | None
     identity: str | None
     interface_version: str
@@ -127,7 +126,7 @@ def diff_requests(
     state = read_state(trunk_root, config)
     checked = validate_batch(loaded, interface_version, config, state)
     owners = load_codeowners(trunk_root) if identity else None
-    context = _Context(config, state, owners, identity, interface_version)
+    context = _Context(config, owners, identity, interface_version)
     view = TreeView(trunk_root)
     changes = []
     rendered: dict[int, dict[str, str | None]] = {}
