@@ -2,7 +2,7 @@
 # Runs vending for the pipeline templates (GitHub composite action, Azure DevOps template).
 #
 # Every input arrives as an environment variable, never as text pasted into a script:
-#   VEND_MODE               submit | validate
+#   VEND_MODE               submit | validate | diff
 #   VEND_REQUESTS           request files or globs, separated by spaces or newlines (no spaces in paths)
 #   VEND_TRUNK              trunk URL or path (required for submit)
 #   VEND_IDENTITY           pipeline identity, the committer (required for submit); "{environment}"
@@ -11,6 +11,9 @@
 #                           environment claim, set by the reusable workflow; Azure DevOps: Environment.Name)
 #   VEND_BRANCH             trunk branch (default main)
 #   VEND_DRY_RUN            true | false
+#   VEND_EXPECT_DIFF        submit: the review binding of the reviewed diff (diff-sha256:...); submit then
+#                           refuses (exit 2, nothing committed) when the requests or their subscriptions
+#                           changed since review. Empty: no binding.
 #   VEND_SKIP_AZURE_CHECKS  true | false
 #   VEND_ARM_ENDPOINT       Azure Resource Manager endpoint (optional)
 #   VEND_TRUNK_TOKEN        token for an https trunk, sent as an extra HTTP header (required to submit
@@ -21,8 +24,13 @@
 #                           *.visualstudio.com; never sent to any other host
 # On Azure DevOps, AzureCLI@2 with addSpnToEnvironment provides servicePrincipalId, tenantId and idToken.
 #
+# Mode diff writes the pull-request comment (vending diff --markdown) to a file and hands it to the host:
+# GitHub: appended to $GITHUB_STEP_SUMMARY, step outputs diff-hash and diff-markdown; Azure DevOps:
+# ##vso[task.uploadsummary] and the output variable diffHash. The engines' plan is appended only when the
+# installed vending has a plan command (vending plan --help succeeds).
+#
 # Flags for a subcommand are collected in an array named after it (global_args, submit_args,
-# validate_args); the test suite checks those flags against the CLI.
+# validate_args, diff_args); the test suite checks those flags against the CLI.
 set -euo pipefail
 shopt -s globstar extglob
 
@@ -107,6 +115,7 @@ run_submit() {
   [[ -n ${VEND_IDENTITY:-} ]] || fail "submit needs an identity"
   submit_args=(--trunk "$VEND_TRUNK" --as "$VEND_IDENTITY" --branch "${VEND_BRANCH:-main}")
   if flag dry-run "${VEND_DRY_RUN:-false}"; then submit_args+=(--dry-run); fi
+  if [[ -n ${VEND_EXPECT_DIFF:-} ]]; then submit_args+=(--expect-diff "$VEND_EXPECT_DIFF"); fi
   if flag skip-azure-checks "${VEND_SKIP_AZURE_CHECKS:-false}"; then
     submit_args+=(--skip-azure-checks)
   elif [[ -n ${VEND_ARM_ENDPOINT:-} ]]; then
@@ -125,6 +134,68 @@ run_validate() {
   exec vending "${global_args[@]}" validate "${validate_args[@]}" -- "${requests[@]}"
 }
 
+temp_dir() {
+  printf '%s' "${RUNNER_TEMP:-${AGENT_TEMPDIRECTORY:-${TMPDIR:-/tmp}}}"
+}
+
+json_field() { # json_field FILE KEY -> the string value of KEY in the JSON document FILE (empty if none)
+  python3 -c 'import json, sys; value = json.load(open(sys.argv[1])).get(sys.argv[2]); print(value if isinstance(value, str) else "", end="")' "$1" "$2"
+}
+
+planned_names() { # the names of the requests the diff creates or updates, one a line
+  python3 -c 'import json, sys; print("\n".join(c["name"] for c in json.load(open(sys.argv[1])).get("changes", []) if c["kind"] in ("create", "update")))' "$1"
+}
+
+append_plan() { # append_plan DOCUMENT COMMENT
+  if ! vending plan --help >/dev/null 2>&1; then
+    printf '\n_The engine plan is not shown: this vending has no plan command._\n' >>"$2"
+    return 0
+  fi
+  local names plan_text room
+  mapfile -t names < <(planned_names "$1")
+  ((${#names[@]} > 0)) || return 0
+  # The engines plan what the trunk holds for these subscriptions, not yet this change.
+  plan_text=$(vending plan --trunk "$VEND_TRUNK" --branch "${VEND_BRANCH:-main}" -- "${names[@]}" 2>&1 || true)
+  room=$(((59000 - $(wc -c <"$2")) / 5)) # each character may become an HTML reference of up to five
+  ((room > 0)) || return 0
+  plan_text=$(printf '%s' "${plan_text:0:room}" | sed 's/&/\&amp;/g; s/</\&lt;/g; s/>/\&gt;/g')
+  {
+    printf '\n### vending plan (the trunk as it is; this change is planned once it lands)\n\n<pre>\n'
+    printf '%s\n</pre>\n' "$plan_text"
+  } >>"$2"
+}
+
+publish_diff() { # publish_diff COMMENT HASH: hand the comment and the binding to the host
+  local delimiter
+  if [[ -n ${GITHUB_STEP_SUMMARY:-} ]]; then cat "$1" >>"$GITHUB_STEP_SUMMARY"; fi
+  if [[ -n ${GITHUB_OUTPUT:-} ]]; then
+    delimiter="vending_$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
+    { printf 'diff-hash=%s\ndiff-markdown<<%s\n' "$2" "$delimiter"; cat "$1"; printf '%s\n' "$delimiter"; } >>"$GITHUB_OUTPUT"
+  fi
+  if [[ ${TF_BUILD:-} == True ]]; then
+    printf '##vso[task.uploadsummary]%s\n' "$1"
+    printf '##vso[task.setvariable variable=diffHash;isOutput=true]%s\n' "$2"
+  fi
+}
+
+run_diff() {
+  [[ -n ${VEND_TRUNK:-} ]] || fail "diff needs a trunk"
+  diff_args=(--trunk "$VEND_TRUNK" --branch "${VEND_BRANCH:-main}" --markdown)
+  if [[ -n ${VEND_IDENTITY:-} ]]; then diff_args+=(--as "$VEND_IDENTITY"); fi
+  local document comment hash code=0
+  document=$(mktemp "$(temp_dir)/vending-diff.XXXXXX")
+  comment="$document.md"
+  vending "${global_args[@]}" diff "${diff_args[@]}" -- "${requests[@]}" >"$document" || code=$?
+  json_field "$document" markdown >"$comment" || true
+  hash=$(json_field "$document" hash || true)
+  cat "$document"
+  if [[ -s $comment ]]; then
+    append_plan "$document" "$comment"
+    publish_diff "$comment" "$hash"
+  fi
+  exit "$code"
+}
+
 main() {
   global_args=(--output json)
   expand_requests
@@ -134,7 +205,8 @@ main() {
   case "${VEND_MODE:-submit}" in
     submit) run_submit ;;
     validate) run_validate ;;
-    *) fail "mode must be submit or validate, got '${VEND_MODE}'" ;;
+    diff) run_diff ;;
+    *) fail "mode must be submit, validate or diff, got '${VEND_MODE}'" ;;
   esac
 }
 

@@ -43,6 +43,7 @@ class SubmitSettings:
     dry_run: bool = False
     workdir: Path | None = None
     max_attempts: int = 30
+    expect_diff: str | None = None
 
     @property
     def settled(self) -> Status:
@@ -152,6 +153,20 @@ def validated(
     )
 
 
+def as_reviewed(
+    loaded: Sequence[LoadedRequest], outcomes: Sequence[Outcome], trunk: Trunk, settings: SubmitSettings
+) -> tuple[Outcome, ...]:
+    """Stage (``--expect-diff``): every open outcome rejected when the batch no longer renders as reviewed."""
+    from vending.fleet.diffhash import review_problem
+
+    read, version = TreeView(trunk.root).read, settings.interface_version
+    problem = review_problem(settings.expect_diff, loaded, read, trunk.config, version)
+    if problem is None:
+        return tuple(outcomes)
+    stale = (o.rejected([Finding(o.source, "--expect-diff", problem)], ExitCode.INVALID) for o in outcomes if o.open)
+    return merged(outcomes, stale)
+
+
 def azure_checked(
     loaded: Sequence[LoadedRequest], outcomes: Sequence[Outcome], state: TrunkState, azure: AzureRunner | None
 ) -> tuple[Outcome, ...]:
@@ -178,6 +193,7 @@ def _commit_round(
     requests = [request for item in loaded if (request := item.request) is not None]
     trunk = _focused(clone, requests) if attempt else Trunk.read(clone.root)
     outcomes = validated(loaded, outcomes, trunk, settings.interface_version)
+    outcomes = as_reviewed(loaded, outcomes, trunk, settings)
     items = [(o, request) for o in outcomes if o.open and (request := loaded[o.key].request) is not None]
     if attempt > 0:
         items, taken = _not_taken(items, trunk, settings, existed)

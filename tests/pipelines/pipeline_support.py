@@ -20,7 +20,7 @@ GITHUB_CALLER = REPO / "examples" / "github" / "caller.yml"
 ADO_CONSUMER = REPO / "examples" / "azure-devops" / "azure-pipelines.yml"
 
 _FLAG = re.compile(r"(?<![\w-])(--[a-z][a-z0-9-]*)")
-_ARRAY_LINE = re.compile(r"\b(global|submit|validate)_args\+?=\((.*)\)")
+_ARRAY_LINE = re.compile(r"\b(global|submit|validate|diff)_args\+?=\((.*)\)")
 
 
 def load_yaml(path: Path) -> Any:

@@ -34,6 +34,7 @@ CONCEPTS: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], tup
     "branch": (("branch",), ("branch",), ("branch",), ("VEND_BRANCH",)),
     "mode": (("mode",), ("mode",), ("mode",), ("VEND_MODE",)),
     "dry run": (("dry-run",), ("dry-run",), ("dryRun",), ("VEND_DRY_RUN",)),
+    "review binding": (("expect-diff",), ("expect-diff",), ("expectDiff",), ("VEND_EXPECT_DIFF",)),
     "skip Azure checks": (
         ("skip-azure-checks",),
         ("skip-azure-checks",),
@@ -137,9 +138,9 @@ def test_defaults_agree_across_platforms() -> None:
 
 
 def test_modes_agree_across_platforms() -> None:
-    assert _ado_parameters()["mode"]["values"] == ["submit", "validate"]
+    assert _ado_parameters()["mode"]["values"] == ["submit", "validate", "diff"]
     script = SCRIPT.read_text(encoding="utf-8")
-    assert re.findall(r"^    (\w+)\) run_\w+ ;;$", script, flags=re.MULTILINE) == ["submit", "validate"]
+    assert re.findall(r"^    (\w+)\) run_\w+ ;;$", script, flags=re.MULTILINE) == ["submit", "validate", "diff"]
 
 
 def test_boolean_inputs_are_typed_where_the_platform_allows() -> None:
@@ -193,16 +194,20 @@ def test_reusable_workflow_passes_each_shared_input_to_the_action() -> None:
 
 
 def test_outputs_agree_across_platforms() -> None:
-    expected = {"committed", "commits", "results"}
+    expected = {"committed", "commits", "results", "diff-hash", "diff-markdown"}
     action_outputs = _action()["outputs"]
     assert set(action_outputs) == expected
     assert all(action_outputs[name]["value"] == f"${{{{ steps.vend.outputs.{name} }}}}" for name in expected)
     workflow_outputs = _workflow_call()["outputs"]
+    # The comment stays inside the workflow (its comment job posts it); the binding goes out.
     assert {name: spec["value"] for name, spec in workflow_outputs.items()} == {
-        name: f"${{{{ jobs.vend.outputs.{name} }}}}" for name in expected
+        name: f"${{{{ jobs.vend.outputs.{name} }}}}" for name in expected - {"diff-markdown"}
     }
     job_outputs = load_yaml(WORKFLOW)["jobs"]["vend"]["outputs"]
     assert job_outputs == {name: f"${{{{ steps.vend.outputs.{name} }}}}" for name in expected}
+    script = SCRIPT.read_text(encoding="utf-8")
+    assert "diff-hash=%s" in script and "diff-markdown<<%s" in script
+    assert "##vso[task.setvariable variable=diffHash;isOutput=true]" in script
 
 
 def test_every_pin_names_the_current_release() -> None:
@@ -230,6 +235,7 @@ def test_reusable_workflow_security_settings() -> None:
     assert {name: job["permissions"] for name, job in jobs.items()} == {
         "changes": {"contents": "read"},
         "vend": {"contents": "read", "id-token": "write"},
+        "comment": {"pull-requests": "write"},
     }
     assert "environment" not in jobs["changes"]
     job = jobs["vend"]
@@ -293,8 +299,9 @@ def test_every_composite_run_step_sets_bash() -> None:
 
 def test_script_flags_exist_on_the_cli() -> None:
     flags = script_flags(SCRIPT.read_text(encoding="utf-8"))
-    assert set(flags) == {"", "submit", "validate"}
-    assert {"--trunk", "--as", "--branch", "--dry-run", "--skip-azure-checks"} <= flags["submit"]
+    assert set(flags) == {"", "submit", "validate", "diff"}
+    assert {"--trunk", "--as", "--branch", "--dry-run", "--skip-azure-checks", "--expect-diff"} <= flags["submit"]
+    assert {"--trunk", "--branch", "--markdown", "--as"} <= flags["diff"]
     problems = missing_flags(vending_cli(), flags)
     if problems:
         pytest.fail("the pipeline templates pass flags the CLI lacks:\n" + "\n".join(problems))

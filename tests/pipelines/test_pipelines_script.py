@@ -139,7 +139,7 @@ def test_request_names_cannot_become_options(workspace: Path) -> None:
         ({**SUBMIT, "VEND_IDENTITY": ""}, "submit needs an identity"),
         ({**SUBMIT, "VEND_TRUNK": ""}, "submit needs a trunk"),
         ({**SUBMIT, "VEND_REQUESTS": " \n "}, "no request files given"),
-        ({**SUBMIT, "VEND_MODE": "deploy"}, "mode must be submit or validate, got 'deploy'"),
+        ({**SUBMIT, "VEND_MODE": "deploy"}, "mode must be submit, validate or diff, got 'deploy'"),
     ],
 )
 def test_bad_inputs_fail_with_exit_2_before_running_vending(

@@ -31,6 +31,10 @@ COMMANDS = {
         "vending.cli.demo:demo_command",
         "Vend the example requests end to end on embedded defaults (local trunk, local ARM emulator).",
     ),
+    "diff": LazyCommand(
+        "vending.cli.diff:diff_command",
+        "Show what submitting each request would change, field by field; nothing is written.",
+    ),
     "emulator": LazyCommand(
         "vending.emulator.command:emulator",
         "Run the local Azure Resource Manager emulator over https until SIGTERM or SIGINT.",

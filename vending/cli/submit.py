@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from vending.trunk.repository import Person
 
 PERSON_RE = re.compile(r"^(?P<name>[^<>\n]+?)\s*<(?P<email>[^<>\s]+@[^<>\s]+)>$")
+EXPECT_DIFF_RE = re.compile(r"^diff-sha256:[0-9a-f]{64}$")
 IDENTITY_RE = re.compile(r"^(@[A-Za-z0-9][A-Za-z0-9-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)?|[^@\s]+@[^@\s]+\.[^@\s]+)$")
 
 
@@ -135,6 +136,7 @@ def submit_settings(
     author: str | None,
     committer_email: str,
     env: dict[str, str],
+    expect_diff: str | None = None,
 ) -> SubmitSettings:
     from vending.submit import SubmitSettings
     from vending.trunk.repository import Person
@@ -150,7 +152,17 @@ def submit_settings(
         author=person,
         dry_run=dry_run,
         workdir=workdir,
+        expect_diff=check_expect_diff(expect_diff),
     )
+
+
+def check_expect_diff(value: str | None) -> str | None:
+    """A review binding as ``vending diff`` prints it."""
+    if value is not None and not EXPECT_DIFF_RE.fullmatch(value):
+        raise _refuse(
+            "--expect-diff", f"{value!r} must be a review binding as 'vending diff' prints it (diff-sha256:<64 hex>)"
+        )
+    return value
 
 
 @click.command("submit")
@@ -182,6 +194,12 @@ def submit_settings(
     show_default=True,
     help="Email of the committer; its name is the identity.",
 )
+@click.option(
+    "--expect-diff",
+    metavar="HASH",
+    help="Commit only if the requests still render as reviewed: the review binding 'vending diff' printed "
+    "(diff-sha256:...); otherwise refuse with exit 2 and commit nothing.",
+)
 @azure_options
 @pass_printer
 def submit_command(
@@ -195,13 +213,16 @@ def submit_command(
     workdir: Path | None,
     author: str | None,
     committer_email: str,
+    expect_diff: str | None,
     arm_endpoint: str | None,
     ca_bundle: str | None,
 ) -> int:
     """Validate, check against Azure, render and commit each request to the trunk, then push."""
     from vending.submit import submit
 
-    settings = submit_settings(trunk, identity, branch, dry_run, workdir, author, committer_email, dict(os.environ))
+    settings = submit_settings(
+        trunk, identity, branch, dry_run, workdir, author, committer_email, dict(os.environ), expect_diff
+    )
     runner = None if skip_azure_checks else azure_runner(arm_endpoint, ca_bundle, dict(os.environ))
     report = submit(list(requests), settings, runner)
     print_report(printer, report)

@@ -47,3 +47,11 @@ def commit_files(root: Path, ref: str) -> CommitFiles:
     except (BadName, ValueError, GitCommandError) as exc:
         raise UnknownRevisionError(ref) from exc
     return CommitFiles(commit, ref)
+
+
+def head_commit(root: Path) -> str | None:
+    """The commit checked out at ``root``; None when ``root`` is no git repository or has no commit yet."""
+    try:
+        return str(Repo(root).head.commit.hexsha)
+    except (InvalidGitRepositoryError, NoSuchPathError, ValueError):
+        return None
