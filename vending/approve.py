@@ -46,6 +46,7 @@ class ApproveReport:
     commit: str | None = None
     status: Status = Status.REJECTED
     attempts: int = 0
+    digest: str = ""
 
 
 def approve(settings: ApproveSettings) -> ApproveReport:
@@ -54,8 +55,8 @@ def approve(settings: ApproveSettings) -> ApproveReport:
     check_plan_id(settings.plan_id)
     with private_clone(settings.trunk, settings.branch) as clone:
 
-        def commit_round(_previous: ApproveReport, _attempt: int) -> Round[ApproveReport]:
-            return _commit_round(clone, settings)
+        def commit_round(previous: ApproveReport, _attempt: int) -> Round[ApproveReport]:
+            return _commit_round(clone, settings, previous.digest)
 
         initial = ApproveReport(settings.name, settings.plan_id)
         landing = land(clone, initial, commit_round, max_attempts=settings.max_attempts, dry_run=False)
@@ -64,14 +65,19 @@ def approve(settings: ApproveSettings) -> ApproveReport:
     return replace(landing.value, attempts=landing.attempts)
 
 
-def _commit_round(clone: TrunkClone, settings: ApproveSettings) -> Round[ApproveReport]:
-    """Plan the approval on the current tip and commit it (nothing when it is already recorded)."""
+def _commit_round(clone: TrunkClone, settings: ApproveSettings, seen: str) -> Round[ApproveReport]:
+    """Plan the approval on the current tip and commit it (nothing when it is already recorded). A retry
+    after a lost push refuses when the request changed meanwhile (``seen``: the digest the first round read):
+    the plan that was reviewed is not the plan the controller would apply."""
     focus_on(clone, [settings.name])
     config = load_config(clone.root)
     entry = _approvable_entry(settings.name, config, read_state(clone.root, config))
-    commit = plan_approval(clone.root, entry, config, settings)
+    commit, digest = plan_approval(clone.root, entry, config, settings)
+    if seen and digest != seen:
+        message = "the request changed in the trunk while approving: read the new pending plan, review it, approve it"
+        raise InputError("request changed", [Finding(settings.name, "", message)])
     shas = clone.commit_series([commit] if commit.files else [])
-    report = ApproveReport(settings.name, settings.plan_id, entry.environment)
+    report = ApproveReport(settings.name, settings.plan_id, entry.environment, digest=digest)
     if not shas:
         return Round(replace(report, status=Status.UNCHANGED), committed=False)
     return Round(replace(report, commit=shas[0], status=Status.COMMITTED), committed=True)
@@ -101,9 +107,12 @@ def _approvable_entry(name: str, config: TrunkConfig, state: TrunkState) -> Entr
     return entry
 
 
-def plan_approval(root: Path, entry: Entry, config: TrunkConfig, settings: ApproveSettings) -> PlannedCommit:
-    """The commit that records the approval and sets ``approvePlan``: empty when the same plan is already
-    approved for the current render; refused with ``ScopeError`` unless the identity owns the paths."""
+def plan_approval(
+    root: Path, entry: Entry, config: TrunkConfig, settings: ApproveSettings
+) -> tuple[PlannedCommit, str]:
+    """The commit that records the approval and sets ``approvePlan`` (empty when the same plan is already
+    approved for the current render), and the digest of that render; refused with ``ScopeError`` unless the
+    identity owns the paths."""
     check_plan_id(settings.plan_id, config.module.ref)
     directory = f"{config.environments[entry.environment].path}/{entry.name}"
     request = _trunk_request(root, directory)
@@ -116,13 +125,13 @@ def plan_approval(root: Path, entry: Entry, config: TrunkConfig, settings: Appro
     if not verdict.allowed:
         raise ScopeError("path scope refused", verdict.findings)
     if current is not None and plain.approved_plan == settings.plan_id:
-        return PlannedCommit({}, "", _author(settings), settings.committer)
+        return PlannedCommit({}, "", _author(settings), settings.committer), plain.digest
     approval = Approval(settings.plan_id, plain.digest, settings.identity, settings.requested_by)
     approved = render_subscription(request, config, settings.interface_version, entry.deletion, approval)
     subject = Subject(entry.name, entry.environment, settings.requested_by, settings.identity)
     message = approval_change(subject, settings.plan_id).message()
     files: dict[str, str | None] = {path: approval.text(), flux_path: approved.files[flux_path]}
-    return PlannedCommit(files, message, _author(settings), settings.committer)
+    return PlannedCommit(files, message, _author(settings), settings.committer), plain.digest
 
 
 def _trunk_request(root: Path, directory: str) -> Request:

@@ -54,3 +54,16 @@ def test_a_damaged_approval_is_named_and_removed_by_check_fix(vended: Path, tmp_
     assert run_cli("check", "--trunk", tree, "--fix").code in (0, 6)
     assert not (tree / APPROVAL).exists()
     assert run_cli("check", "--trunk", tree).code == 0
+
+
+def test_an_object_edited_by_hand_is_not_approved(vended: Path, tmp_path: Path) -> None:
+    tree = _working_tree(vended, tmp_path / "admin")
+    target = tree / "subscriptions/prod/app-prod/terraform.yaml"
+    target.write_text(target.read_text().replace("interval: 10m", "interval: 1m"))
+    _commit_all(tree, "Edit the object by hand")
+    git(tree, "push", "--quiet", "origin", "HEAD:main")
+    head = git(vended, "rev-parse", "main")
+    result = approve(vended)
+    assert result.code == 2
+    assert "subscriptions/prod/app-prod/terraform.yaml: differs from a fresh render" in result.stderr
+    assert git(vended, "rev-parse", "main") == head

@@ -164,3 +164,34 @@ def test_a_decommission_removes_the_approval_with_the_subscription(vended: Path)
 def test_show_object_text_names_the_plan(vended: Path) -> None:
     assert approve(vended).code == 0
     assert f"approvePlan: {PLAN}\n" in show(vended, OBJECT)
+
+
+def test_a_request_changed_while_approving_is_not_approved(
+    vended: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import vending.approve
+
+    original = vending.approve.plan_approval
+    changed = write_request(tmp_path / "meanwhile", prod_request(tags={"costCenter": "9999"}))
+
+    def plan_then_lose_the_race(*args: Any, **kwargs: Any) -> Any:
+        planned = original(*args, **kwargs)
+        if not hasattr(plan_then_lose_the_race, "raced"):
+            plan_then_lose_the_race.raced = True  # type: ignore[attr-defined]
+            assert submit(vended, changed).code == 0
+        return planned
+
+    monkeypatch.setattr(vending.approve, "plan_approval", plan_then_lose_the_race)
+    result = approve(vended)
+    assert result.code == 2 and "the request changed in the trunk while approving" in result.stderr
+    assert not exists(vended, APPROVAL) and approve_plan(vended) is None
+
+
+def test_refusals_print_the_error_document(vended: Path) -> None:
+    schema = json.loads((files("vending") / "schemas" / "output" / "error.schema.json").read_text(encoding="utf-8"))
+    for plan, identity, code in (("plan-v0.1.0-01", PROD, 2), (PLAN, DEV, 4)):
+        result = approve(vended, plan, "--output", "json", identity=identity)
+        assert result.code == code
+        document = result.json()
+        Draft202012Validator(schema).validate(document)
+        assert document["exitCode"] == code and document["findings"]
