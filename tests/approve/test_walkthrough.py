@@ -21,6 +21,8 @@ import yaml
 from testing.environment import clean_environment
 from testing.trunks import git
 
+pytestmark = pytest.mark.slow
+
 DOC = Path(__file__).resolve().parents[2] / "docs" / "walkthrough.md"
 MARKER = re.compile(r"^<!-- walkthrough: (.+) -->$")
 FENCE = re.compile(r"^```(\w*)$")
