@@ -10,16 +10,17 @@ from pathlib import Path
 
 import yaml
 
-from vending.errors import Finding
+from vending.errors import Finding, InputError
 from vending.render.pool import map_jobs, process_pool, worker_count
 from vending.render.subscription import initial_deletion, render_subscription
 from vending.render.trunkfiles import derived_files, layout_files, subscription_layout_files
 from vending.request.load import validate_model
 from vending.request.model import Request
 from vending.request.yamlio import YamlDocument, YamlLoadError, load_plain_yaml, parse_yaml_mapping, read_text_bounded
+from vending.trunk.approvals import Approval, approval_path, parse_approval
 from vending.trunk.config import TrunkConfig, load_config
 from vending.trunk.files import write_tree
-from vending.trunk.layout import FACTS_FILE, REQUEST_FILE, SUBSCRIPTION_FILES
+from vending.trunk.layout import APPROVAL_FILE, FACTS_FILE, REQUEST_FILE, SUBSCRIPTION_FILES
 from vending.trunk.state import Entry, NetworkMap
 from vending.trunk.survey import Survey, survey
 
@@ -40,6 +41,7 @@ class CheckedSubscription:
     findings: tuple[Finding, ...]
     expected: tuple[tuple[str, str], ...] = ()
     layout_findings: tuple[Finding, ...] = ()
+    stale: tuple[str, ...] = ()
 
 
 def check_trunk(root: Path, interface_version: str, *, workers: int | None = None, fix: bool = False) -> list[Finding]:
@@ -68,7 +70,8 @@ def check_trunk(root: Path, interface_version: str, *, workers: int | None = Non
     findings += _migration_findings(found, layout) if found.legacy_indexes else layout
     if fix:
         changed = {p: t for p, t in {**expected, **derived}.items() if _compare_file(root, p, t, "")}
-        write_tree(root, {**changed, **dict.fromkeys(extra)})
+        stale = [path for result in results for path in result.stale]
+        write_tree(root, {**changed, **dict.fromkeys([*extra, *stale])})
     return findings
 
 
@@ -144,11 +147,15 @@ def check_subscription(
         )
         return CheckedSubscription(None, tuple(findings))
     deletion = _recorded_deletion(root, f"{directory}/{FACTS_FILE}") or deletion
-    rendered = render_subscription(request, config, version, deletion)
+    approval, stale = _approval(root, directory)
+    rendered = render_subscription(request, config, version, deletion, approval)
     for path, text in rendered.files.items():
         findings += _compare_file(root, path, text, "rendered from request.yaml")
+    if approval is not None and rendered.approved_plan is None:
+        stale = (Finding(approval_path(directory), "planId", _STALE.format(approval.plan_id)),)
+    findings += stale
     present = {p.name for p in (root / directory).iterdir()}
-    for extra in sorted(present - set(SUBSCRIPTION_FILES)):
+    for extra in sorted(present - {*SUBSCRIPTION_FILES, APPROVAL_FILE}):
         findings.append(Finding(f"{directory}/{extra}", "", "extra file: vending does not render it; remove it"))
     entry = Entry.from_request(
         request, default_workload=env.workload, deletion=deletion or initial_deletion(request, config)
@@ -156,7 +163,26 @@ def check_subscription(
     layout = subscription_layout_files(config, entry, version)
     layout_findings = [f for path, text in layout.items() for f in _compare_file(root, path, text, _FACTS_ORIGIN)]
     expected = (*rendered.files.items(), *layout.items())
-    return CheckedSubscription(entry, tuple(findings), expected, tuple(layout_findings))
+    stale_paths = tuple(f.file for f in stale)
+    return CheckedSubscription(entry, tuple(findings), expected, tuple(layout_findings), stale_paths)
+
+
+_STALE = (
+    "the approval of {} was given for another render (the request, the module ref or the environment's "
+    "approval changed since): it no longer applies; remove it ('vending check --fix') and approve the new plan"
+)
+
+
+def _approval(root: Path, directory: str) -> tuple[Approval | None, tuple[Finding, ...]]:
+    """The subscription's approval, or the finding that it is damaged."""
+    path = approval_path(directory)
+    target = root / path
+    if not target.is_file():
+        return None, ()
+    try:
+        return parse_approval(target.read_text(encoding="utf-8", errors="replace"), path), ()
+    except InputError as exc:
+        return None, exc.findings
 
 
 _FACTS_ORIGIN = "derived from request.yaml and the recorded deletion policy"

@@ -15,9 +15,10 @@ from vending.render.selfcheck import check_rendered, terraform_fmt_problems
 from vending.render.subscription import RenderedSubscription, initial_deletion, render_subscription
 from vending.request.load import LoadedRequest, load_request
 from vending.request.model import Request
+from vending.trunk.approvals import Approval
 from vending.trunk.config import TrunkConfig, load_config
 from vending.trunk.landing import Round, focus_on, land
-from vending.trunk.ledger import TreeView, layout_changes
+from vending.trunk.ledger import TreeView, approval_changes, layout_changes, read_approval
 from vending.trunk.messages import Action, Subject, subscription_change
 from vending.trunk.outcomes import Outcome, Status, exit_code_of, merged, trunk_failed
 from vending.trunk.repository import Person, PlannedCommit, TrunkClone
@@ -264,9 +265,10 @@ def plan_request(
 ) -> Plan:
     """Render one request, prove the render, and plan its commit if it changes anything and may."""
     existing = view.state(config).find(request.name)
-    rendered, entry = _render(request, config, settings.interface_version, existing)
+    approval = read_approval(view, config, request.environment, request.name) if existing else None
+    rendered, entry = _render(request, config, settings.interface_version, existing, approval)
     layout = layout_changes(view, config, existing, entry, settings.interface_version)
-    files: dict[str, str | None] = {**rendered.files, **layout}
+    files: dict[str, str | None] = {**rendered.files, **layout, **approval_changes(view, rendered)}
     paths = view.changed_paths(files)
     if not paths:
         return Plan(outcome.decided(Status.UNCHANGED), rendered)
@@ -281,12 +283,13 @@ def plan_request(
 
 
 def _render(
-    request: Request, config: TrunkConfig, interface_version: str, existing: Entry | None
+    request: Request, config: TrunkConfig, interface_version: str, existing: Entry | None, approval: Approval | None
 ) -> tuple[RenderedSubscription, Entry]:
-    """The request's files, proven to read back as meant, and the index entry it records."""
+    """The request's files, proven to read back as meant (with the approval it still carries, if any), and
+    the index entry it records."""
     workload = config.environments[request.environment].workload
     deletion = existing.deletion if existing else initial_deletion(request, config)
-    rendered = render_subscription(request, config, interface_version, deletion)
+    rendered = render_subscription(request, config, interface_version, deletion, approval)
     check_rendered(rendered, request.normalized(workload))
     return rendered, Entry.from_request(request, default_workload=workload, deletion=deletion)
 

@@ -29,6 +29,7 @@ LAYERS: dict[str, int] = {
     "vending.trunk.state": 2,
     "vending.trunk.files": 2,
     "vending.trunk.records": 2,
+    "vending.trunk.approvals": 2,
     "vending.render": 3,
     "vending.azure": 3,
     "vending.engine": 3,

@@ -18,6 +18,10 @@ from vending.errors import VendingError
 from vending.version import INTERFACE_VERSION
 
 COMMANDS = {
+    "approve": LazyCommand(
+        "vending.cli.approve:approve_command",
+        "Approve the subscription's pending plan; any later change of its request clears the approval.",
+    ),
     "check": LazyCommand(
         "vending.cli.check:check_command",
         "Re-render every subscription and report drift, stale renders, CODEOWNERS gaps and overlaps.",

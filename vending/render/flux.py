@@ -24,8 +24,10 @@ def terraform_object(
     backend_block: str | None,
     interface_version: str,
     deletion: str,
+    approve_plan: str | None = None,
 ) -> dict[str, Any]:
-    """The Flux ``Terraform`` object that plans and applies one subscription."""
+    """The Flux ``Terraform`` object that plans and applies one subscription. ``approve_plan``: the full
+    plan id an approval (still valid for this render) approves, in an environment with manual approval."""
     env = config.environments[environment]
     metadata: dict[str, Any] = {
         "name": name,
@@ -41,6 +43,8 @@ def terraform_object(
     }
     if env.approval == "auto":
         spec["approvePlan"] = "auto"
+    elif approve_plan is not None:
+        spec["approvePlan"] = approve_plan
     spec["destroyResourcesOnDeletion"] = deletion == "cancel"
     spec["storeReadablePlan"] = "human"
     spec["serviceAccountName"] = config.flux.service_account

@@ -11,6 +11,7 @@ from vending.render.inputs import MODULE_OUTPUTS, PROVIDERS, module_inputs, modu
 from vending.render.templating import render_template
 from vending.request.model import Request
 from vending.request.yamlio import dump_yaml
+from vending.trunk.approvals import Approval, render_digest
 from vending.trunk.config import TrunkConfig
 from vending.trunk.layout import FLUX_FILE as FLUX_FILE
 from vending.trunk.layout import REQUEST_FILE as REQUEST_FILE
@@ -27,6 +28,8 @@ class RenderedSubscription:
     files: dict[str, str]
     inputs: dict[str, Any]
     flux_object: dict[str, Any]
+    digest: str = ""
+    approved_plan: str | None = None
 
     @property
     def flux_resource(self) -> str:
@@ -50,27 +53,44 @@ def initial_deletion(request: Request, config: TrunkConfig) -> str:
     return "retain" if request.subscription_id else config.environments[request.environment].deletion
 
 
+def approvable(config: TrunkConfig, environment: str) -> bool:
+    """Whether plans of the environment wait for an approval committed to the trunk: manual approval, and
+    module delivery (in trunk delivery the approval's own commit would change the plan id)."""
+    return config.environments[environment].approval == "manual" and config.flux.delivery == "module"
+
+
 def render_subscription(
-    request: Request, config: TrunkConfig, interface_version: str, deletion: str | None = None
+    request: Request,
+    config: TrunkConfig,
+    interface_version: str,
+    deletion: str | None = None,
+    approval: Approval | None = None,
 ) -> RenderedSubscription:
     """Render the files for one valid request whose environment exists in ``config``. ``deletion`` is the
-    policy recorded when the subscription was vended (default: the environment's, for a new one)."""
+    policy recorded when the subscription was vended (default: the environment's, for a new one). The
+    object carries ``approval``'s plan id only when the approval was given for exactly this render."""
     env = config.environments[request.environment]
     policy = deletion or initial_deletion(request, config)
     inputs = module_inputs(request, env, policy)
     kind, settings = backend_settings(request.name, request.environment, config)
     custom_backend = None if kind == "kubernetes" else backend_block(kind, settings)
-    flux = terraform_object(
-        request.name, request.environment, config, inputs, custom_backend, interface_version, policy
-    )
+    args = (request.name, request.environment, config, inputs, custom_backend, interface_version, policy)
+    flux = terraform_object(*args)
+    normalized = request.normalized(env.workload)
+    digest = render_digest(normalized, flux["spec"], config.module.ref)
+    approved = approval.plan_id if approval and approval.approves(digest) else None
+    if approved and approvable(config, request.environment):
+        flux = terraform_object(*args, approve_plan=approved)
+    else:
+        approved = None
     header = file_header(config, interface_version)
     directory = f"{env.path}/{request.name}"
     files = {
-        f"{directory}/{REQUEST_FILE}": dump_yaml(request.normalized(env.workload), header),
+        f"{directory}/{REQUEST_FILE}": dump_yaml(normalized, header),
         f"{directory}/{TERRAFORM_FILE}": render_root_module(inputs, config, kind, settings, header),
         f"{directory}/{FLUX_FILE}": dump_yaml(flux, header),
     }
-    return RenderedSubscription(request.name, request.environment, directory, files, inputs, flux)
+    return RenderedSubscription(request.name, request.environment, directory, files, inputs, flux, digest, approved)
 
 
 def render_root_module(

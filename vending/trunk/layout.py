@@ -70,3 +70,8 @@ file per subscription, sharded like the tombstones), written only by ``vending s
 
 RENDER_HASH_ANNOTATION = "vending.dev/render-hash"
 """The annotation on each rendered ``Terraform`` object: a digest of the subscription's rendered files."""
+
+APPROVAL_FILE = "approval.json"
+"""``<env path>/<name>/approval.json``: the approval of the subscription's pending plan (written only by
+``vending approve``, removed by the next change of the request); the rendered object carries ``approvePlan``
+only while the approval's digest matches the current render."""

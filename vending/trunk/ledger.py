@@ -6,7 +6,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from vending.errors import InputError
+from vending.render.subscription import RenderedSubscription
 from vending.render.trunkfiles import shard_names, shard_path, shard_text, subscription_layout_files
+from vending.trunk.approvals import Approval, approval_path, parse_approval
 from vending.trunk.config import TrunkConfig
 from vending.trunk.state import Entry, TrunkState, blocks_of, parse_ranges, paths_of, ranges_text, shard_of
 
@@ -76,3 +79,20 @@ class TreeView:
 def changed_paths(root: Path, files: Mapping[str, str | None]) -> list[str]:
     """The paths whose content on disk under ``root`` differs from what is to be written."""
     return TreeView(root).changed_paths(files)
+
+
+def read_approval(view: TreeView, config: TrunkConfig, environment: str, name: str) -> Approval | None:
+    """The subscription's recorded approval, if any (a damaged one counts as none: the change clears it)."""
+    path = approval_path(f"{config.environments[environment].path}/{name}")
+    text = view.read(path)
+    try:
+        return None if text is None else parse_approval(text, path)
+    except InputError:
+        return None
+
+
+def approval_changes(view: TreeView, rendered: RenderedSubscription) -> dict[str, str | None]:
+    """The approval file removed when the render no longer carries it: a change of the request (or of what
+    the object plans with) needs a new approval."""
+    path = approval_path(rendered.directory)
+    return {path: None} if rendered.approved_plan is None and view.read(path) is not None else {}
