@@ -13,7 +13,7 @@ import yaml
 from vending.errors import Finding
 from vending.render.pool import map_jobs, process_pool, worker_count
 from vending.render.subscription import initial_deletion, render_subscription
-from vending.render.trunkfiles import derived_files, layout_files, subscription_layout_files
+from vending.render.trunkfiles import derived_files, layout_files, legacy_cluster_files, subscription_layout_files
 from vending.request.load import validate_model
 from vending.request.model import Request
 from vending.request.yamlio import YamlDocument, YamlLoadError, load_plain_yaml, parse_yaml_mapping, read_text_bounded
@@ -65,11 +65,31 @@ def check_trunk(root: Path, interface_version: str, *, workers: int | None = Non
         layout += _compare_file(root, path, text, "derived from vending.yaml and the requests")
     extra = [path for path in found.layout_files if path not in derived] + list(found.legacy_indexes)
     layout += [Finding(path, "", "extra file: nothing in the trunk derives it; remove it") for path in extra]
+    moved = _moved_cluster_files(root, config)
+    layout += [Finding(path, "", _MOVED) for path in moved]
     findings += _migration_findings(found, layout) if found.legacy_indexes else layout
     if fix:
         changed = {p: t for p, t in {**expected, **derived}.items() if _compare_file(root, p, t, "")}
-        write_tree(root, {**changed, **dict.fromkeys(extra)})
+        write_tree(root, {**changed, **dict.fromkeys([*extra, *moved])})
     return findings
+
+
+_MOVED = (
+    "vending's cluster objects now live in clusters/<cluster>/vending/, beside Flux's own flux-system/: "
+    "'vending check --fix' moves them (see docs/upgrading.md)"
+)
+
+
+def _moved_cluster_files(root: Path, config: TrunkConfig) -> list[str]:
+    """Cluster objects an earlier vending rendered beside Flux's own ``flux-system/`` (only files it wrote)."""
+    return [path for path in legacy_cluster_files(config) if _header(_head(root / path))]
+
+
+def _head(path: Path) -> str:
+    if not path.is_file():
+        return ""
+    with path.open(encoding="utf-8", errors="replace") as handle:
+        return handle.readline()
 
 
 def _migration_findings(found: Survey, layout: Sequence[Finding]) -> list[Finding]:
