@@ -12,7 +12,7 @@ from vending.codeowners import render_codeowners
 from vending.render.flux import environment_kustomization, flux_kustomization, git_repository, module_ignore
 from vending.render.subscription import CONFIG_HINT, file_header
 from vending.request.yamlio import dump_yaml, load_plain_yaml
-from vending.trunk.config import TrunkConfig, default_config, load_config_text
+from vending.trunk.config import TRUNK_SECRET, TrunkConfig, default_config, load_config_text
 from vending.trunk.layout import (
     CLUSTERS_DIR,
     CODEOWNERS_FILE,
@@ -211,8 +211,11 @@ CONFIG_HEADER = """\
 """
 
 
-def trunk_files(org: str) -> dict[str, str]:
-    """Every file of a new trunk for ``org``."""
-    config_text = dump_yaml(default_config(org), CONFIG_HEADER)
+def trunk_files(
+    org: str, *, trunk_url: str | None = None, module_url: str | None = None, trunk_secret: str | None = TRUNK_SECRET
+) -> dict[str, str]:
+    """Every file of a new trunk for ``org``, its sources as given (defaults: on GitHub under ``org``)."""
+    data = default_config(org, trunk_url=trunk_url, module_url=module_url, trunk_secret=trunk_secret)
+    config_text = dump_yaml(data, CONFIG_HEADER)
     config = load_config_text(config_text)
     return {CONFIG_FILE: config_text, **derived_files(config, INTERFACE_VERSION)}
