@@ -92,3 +92,14 @@ def test_tombstone_records_the_subscription_id_from_the_recorded_status(
     assert tombstone(remote, "app-dev")["subscriptionId"] == SUBSCRIPTION_ID
     assert decommission(remote, "web-dev", "--requested-by", "carol@contoso.com").code == 0
     assert tombstone(remote, "web-dev")["subscriptionId"] is None
+
+
+def test_the_request_left_after_a_decommission_says_to_delete_it(remote: Path, requests_dir: Path) -> None:
+    request = vend(remote, requests_dir, "app-dev")
+    assert decommission(remote, "app-dev", "--requested-by", "carol@contoso.com").code == 0
+    head = tip(remote)
+    run = run_cli("submit", request, "--trunk", remote, "--as", DEV, "--skip-azure-checks")
+    assert run.code == 2
+    assert f"{request}:" in run.stderr and "was decommissioned from environment 'dev'" in run.stderr
+    assert "delete the file from the requests repository" in run.stderr
+    assert tip(remote) == head
