@@ -40,6 +40,7 @@ def test_check_names_what_the_migration_changes(old_trunk: Path) -> None:
     )
     assert "clusters/main/vending/subscriptions-dev.yaml" in files
     assert "subscriptions/dev/app-dev/terraform.yaml" in files
+    assert files["subscriptions/dev/app-dev/request.yaml"].startswith("stale render (interface 0.1.0, module v0.1.0)")
     assert not [name for name in files if "flux-system" in name]
 
 

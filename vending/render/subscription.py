@@ -44,6 +44,12 @@ def file_header(config: TrunkConfig, interface_version: str, hint: str = REQUEST
     )
 
 
+def request_header(interface_version: str) -> str:
+    """The header of ``request.yaml``: no module ref, which is trunk-wide (a module bump must not rewrite every
+    request, the files whose owners review what a team asked for)."""
+    return f"# Rendered by vending: interface {interface_version}.\n# Do not edit by hand: {REQUEST_HINT}.\n"
+
+
 def initial_deletion(request: Request, config: TrunkConfig) -> str:
     """The deletion policy a subscription is vended with, recorded and never changed afterwards. An adopted
     subscription was created outside vending, so decommissioning it never cancels it."""
@@ -66,7 +72,7 @@ def render_subscription(
     header = file_header(config, interface_version)
     directory = f"{env.path}/{request.name}"
     files = {
-        f"{directory}/{REQUEST_FILE}": dump_yaml(request.normalized(env.workload), header),
+        f"{directory}/{REQUEST_FILE}": dump_yaml(request.normalized(env.workload), request_header(interface_version)),
         f"{directory}/{TERRAFORM_FILE}": render_root_module(inputs, config, kind, settings, header),
         f"{directory}/{FLUX_FILE}": dump_yaml(flux, header),
     }
