@@ -7,6 +7,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -19,12 +20,13 @@ from vending.request.model import Request
 from vending.request.yamlio import YamlDocument, YamlLoadError, load_plain_yaml, parse_yaml_mapping, read_text_bounded
 from vending.trunk.config import TrunkConfig, load_config
 from vending.trunk.files import write_tree
-from vending.trunk.layout import FACTS_FILE, REQUEST_FILE, SUBSCRIPTION_FILES
+from vending.trunk.layout import FACTS_FILE, FLUX_FILE, REQUEST_FILE, SUBSCRIPTION_FILES, TERRAFORM_FILE
 from vending.trunk.state import Entry, NetworkMap
 from vending.trunk.survey import Survey, survey
 
 _YAML_ERRORS = (yaml.YAMLError, ValueError, TypeError, KeyError, IndexError, AttributeError, OverflowError)
 """What libyaml raises for a file vending did not write: syntax errors, and malformed typed scalars."""
+FIX_HINT = "'vending check --fix' in a working tree"
 PARALLEL_THRESHOLD = 400
 MAX_WORKERS = 8
 CHUNKS_PER_WORKER = 8
@@ -64,7 +66,9 @@ def check_trunk(root: Path, interface_version: str, *, workers: int | None = Non
     for path, text in derived.items():
         layout += _compare_file(root, path, text, "derived from vending.yaml and the requests")
     extra = [path for path in found.layout_files if path not in derived] + list(found.legacy_indexes)
-    layout += [Finding(path, "", "extra file: nothing in the trunk derives it; remove it") for path in extra]
+    layout += [
+        Finding(path, "", f"extra file: nothing in the trunk derives it; {FIX_HINT} removes it") for path in extra
+    ]
     moved = _moved_cluster_files(root, config)
     layout += [Finding(path, "", _MOVED) for path in moved]
     findings += _migration_findings(found, layout) if found.legacy_indexes else layout
@@ -165,8 +169,10 @@ def check_subscription(
         return CheckedSubscription(None, tuple(findings))
     deletion = _recorded_deletion(root, f"{directory}/{FACTS_FILE}") or deletion
     rendered = render_subscription(request, config, version, deletion)
+    drift: list[Finding] = []
     for path, text in rendered.files.items():
-        findings += _compare_file(root, path, text, "rendered from request.yaml")
+        drift += _compare_file(root, path, text, "rendered from request.yaml")
+    findings += _blame_request(root, directory, rendered.flux_object, drift)
     present = {p.name for p in (root / directory).iterdir()}
     for extra in sorted(present - set(SUBSCRIPTION_FILES)):
         findings.append(Finding(f"{directory}/{extra}", "", "extra file: vending does not render it; remove it"))
@@ -177,6 +183,30 @@ def check_subscription(
     layout_findings = [f for path, text in layout.items() for f in _compare_file(root, path, text, _FACTS_ORIGIN)]
     expected = (*rendered.files.items(), *layout.items())
     return CheckedSubscription(entry, tuple(findings), expected, tuple(layout_findings))
+
+
+def _blame_request(root: Path, directory: str, expected: dict[str, Any], drift: list[Finding]) -> list[Finding]:
+    """When ``main.tf`` and ``terraform.yaml`` both differ and the object's inputs are not the request's, the file
+    that changed is ``request.yaml`` (edited without re-rendering): one finding on it instead of two on files no
+    one touched."""
+    rendered = {f"{directory}/{TERRAFORM_FILE}", f"{directory}/{FLUX_FILE}"}
+    if {f.file for f in drift if "differs from" in f.message} != rendered:
+        return drift
+    wanted = expected["spec"].get("vars")
+    if wanted is None or _object_vars(root / directory / FLUX_FILE) in (None, wanted):
+        return drift
+    message = (
+        f"changed without re-rendering: {TERRAFORM_FILE} and {FLUX_FILE} still render the request before this change; "
+        f"{FIX_HINT} re-renders them (or submit the request)"
+    )
+    return [f for f in drift if f.file not in rendered] + [Finding(f"{directory}/{REQUEST_FILE}", "", message)]
+
+
+def _object_vars(path: Path) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))["spec"]["vars"]
+    except (OSError, *_YAML_ERRORS):
+        return None
 
 
 _FACTS_ORIGIN = "derived from request.yaml and the recorded deletion policy"
@@ -216,13 +246,13 @@ def _load_trunk_request(root: Path, path: str) -> tuple[Request | None, list[Fin
 def _compare_file(root: Path, path: str, expected: str, origin: str) -> list[Finding]:
     target = root / path
     if not target.is_file():
-        return [Finding(path, "", f"missing: it is {origin}")]
+        return [Finding(path, "", f"missing: it is {origin}; {FIX_HINT} writes it")]
     actual = target.read_text(encoding="utf-8", errors="replace")
     if actual == expected:
         return []
     if _header(actual) != _header(expected):
-        return [Finding(path, "", f"stale render ({_header(actual) or 'no header'}); re-render it")]
-    return [Finding(path, "", f"differs from what is {origin} (edited by hand?)")]
+        return [Finding(path, "", f"stale render ({_header(actual) or 'no header'}); {FIX_HINT} re-renders it")]
+    return [Finding(path, "", f"differs from what is {origin} (edited by hand?); {FIX_HINT} restores it")]
 
 
 def _header(text: str) -> str:
