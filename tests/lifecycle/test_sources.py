@@ -72,17 +72,20 @@ def test_bad_source_options_are_refused_before_anything_is_written(tmp_path: Pat
     assert not trunk.exists()
 
 
-def test_module_commit_pin_and_secret(remote: Path, tmp_path: Path) -> None:
+def test_module_commit_pin_and_secret(remote: Path, requests_dir: Path, tmp_path: Path) -> None:
+    vend(remote, requests_dir, "app-dev")
     work = tmp_path / "admin"
     edit_config(remote, work, "  path: modules/subscription\n", f"  path: modules/subscription\n  commit: {COMMIT}\n")
     edit_config(remote, work, "  delivery: module\n", "  delivery: module\n  moduleSecret: module-auth\n")
     checked = run_cli("check", "--trunk", remote)
     assert checked.code == 6 and "clusters/main/vending/sources/module-source.yaml" in checked.stderr
+    assert "subscriptions/dev/app-dev/main.tf" in checked.stderr
     assert run_cli("check", "--trunk", work, "--fix").code == 0
     assert run_cli("check", "--trunk", work).code == 0
     module = yaml.safe_load((work / "clusters/main/vending/sources/module-source.yaml").read_text())["spec"]
     assert module["ref"] == {"tag": "v0.1.0", "commit": COMMIT}
     assert module["secretRef"] == {"name": "module-auth"}
+    assert f"?ref={COMMIT}" in (work / "subscriptions/dev/app-dev/main.tf").read_text()
 
 
 def test_a_short_module_commit_is_refused(remote: Path, tmp_path: Path) -> None:
