@@ -51,6 +51,8 @@ def check_command(printer: Printer, trunk: str, branch: str, fix: bool) -> int:
             printer.note(item.text())
         printer.err(f"{trunk}: {'clean' if not findings else f'{len(findings)} finding(s)'}")
 
-    document = {"clean": not findings, "findings": [f.as_dict() for f in findings]}
-    printer.show({**document, "retained": [item.as_json() for item in retained]}, text)
+    document: dict[str, object] = {"clean": not findings, "findings": [f.as_dict() for f in findings]}
+    if retained:
+        document["retained"] = [item.as_json() for item in retained]
+    printer.show(document, text)
     return ExitCode.DRIFT if findings else ExitCode.OK
