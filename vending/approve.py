@@ -113,7 +113,7 @@ def plan_approval(
     """The commit that records the approval and sets ``approvePlan`` (empty when the same plan is already
     approved for the current render), and the digest of that render; refused with ``ScopeError`` unless the
     identity owns the paths."""
-    check_plan_id(settings.plan_id, config.module.ref)
+    check_plan_id(settings.plan_id, config.module.ref, pinned_commit=config.module.commit)
     directory = f"{config.environments[entry.environment].path}/{entry.name}"
     request = _trunk_request(root, directory)
     current = _current_approval(root, directory)

@@ -7,25 +7,27 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import yaml
 
 from vending.errors import Finding, InputError
 from vending.render.pool import map_jobs, process_pool, worker_count
 from vending.render.subscription import initial_deletion, render_subscription
-from vending.render.trunkfiles import derived_files, layout_files, subscription_layout_files
+from vending.render.trunkfiles import derived_files, layout_files, legacy_cluster_files, subscription_layout_files
 from vending.request.load import validate_model
 from vending.request.model import Request
 from vending.request.yamlio import YamlDocument, YamlLoadError, load_plain_yaml, parse_yaml_mapping, read_text_bounded
 from vending.trunk.approvals import Approval, approval_path, parse_approval
 from vending.trunk.config import TrunkConfig, load_config
 from vending.trunk.files import write_tree
-from vending.trunk.layout import APPROVAL_FILE, FACTS_FILE, REQUEST_FILE, SUBSCRIPTION_FILES
+from vending.trunk.layout import APPROVAL_FILE, FACTS_FILE, FLUX_FILE, REQUEST_FILE, SUBSCRIPTION_FILES, TERRAFORM_FILE
 from vending.trunk.state import Entry, NetworkMap
 from vending.trunk.survey import Survey, survey
 
 _YAML_ERRORS = (yaml.YAMLError, ValueError, TypeError, KeyError, IndexError, AttributeError, OverflowError)
 """What libyaml raises for a file vending did not write: syntax errors, and malformed typed scalars."""
+FIX_HINT = "'vending check --fix' in a working tree"
 PARALLEL_THRESHOLD = 400
 MAX_WORKERS = 8
 CHUNKS_PER_WORKER = 8
@@ -66,13 +68,35 @@ def check_trunk(root: Path, interface_version: str, *, workers: int | None = Non
     for path, text in derived.items():
         layout += _compare_file(root, path, text, "derived from vending.yaml and the requests")
     extra = [path for path in found.layout_files if path not in derived] + list(found.legacy_indexes)
-    layout += [Finding(path, "", "extra file: nothing in the trunk derives it; remove it") for path in extra]
+    layout += [
+        Finding(path, "", f"extra file: nothing in the trunk derives it; {FIX_HINT} removes it") for path in extra
+    ]
+    moved = _moved_cluster_files(root, config)
+    layout += [Finding(path, "", _MOVED) for path in moved]
     findings += _migration_findings(found, layout) if found.legacy_indexes else layout
     if fix:
         changed = {p: t for p, t in {**expected, **derived}.items() if _compare_file(root, p, t, "")}
         stale = [path for result in results for path in result.stale]
-        write_tree(root, {**changed, **dict.fromkeys([*extra, *stale])})
+        write_tree(root, {**changed, **dict.fromkeys([*extra, *moved, *stale])})
     return findings
+
+
+_MOVED = (
+    "vending's cluster objects now live in clusters/<cluster>/vending/, beside Flux's own flux-system/: "
+    "'vending check --fix' moves them (see docs/upgrading.md)"
+)
+
+
+def _moved_cluster_files(root: Path, config: TrunkConfig) -> list[str]:
+    """Cluster objects an earlier vending rendered beside Flux's own ``flux-system/`` (only files it wrote)."""
+    return [path for path in legacy_cluster_files(config) if _header(_head(root / path))]
+
+
+def _head(path: Path) -> str:
+    if not path.is_file():
+        return ""
+    with path.open(encoding="utf-8", errors="replace") as handle:
+        return handle.readline()
 
 
 def _migration_findings(found: Survey, layout: Sequence[Finding]) -> list[Finding]:
@@ -149,8 +173,10 @@ def check_subscription(
     deletion = _recorded_deletion(root, f"{directory}/{FACTS_FILE}") or deletion
     approval, stale = _approval(root, directory)
     rendered = render_subscription(request, config, version, deletion, approval)
+    drift: list[Finding] = []
     for path, text in rendered.files.items():
-        findings += _compare_file(root, path, text, "rendered from request.yaml")
+        drift += _compare_file(root, path, text, "rendered from request.yaml")
+    findings += _blame_request(root, directory, rendered.flux_object, drift)
     if approval is not None and rendered.approved_plan is None:
         stale = (Finding(approval_path(directory), "planId", _STALE.format(approval.plan_id)),)
     findings += stale
@@ -183,6 +209,30 @@ def _approval(root: Path, directory: str) -> tuple[Approval | None, tuple[Findin
         return parse_approval(target.read_text(encoding="utf-8", errors="replace"), path), ()
     except InputError as exc:
         return None, exc.findings
+
+
+def _blame_request(root: Path, directory: str, expected: dict[str, Any], drift: list[Finding]) -> list[Finding]:
+    """When ``main.tf`` and ``terraform.yaml`` both differ and the object's inputs are not the request's, the file
+    that changed is ``request.yaml`` (edited without re-rendering): one finding on it instead of two on files no
+    one touched."""
+    rendered = {f"{directory}/{TERRAFORM_FILE}", f"{directory}/{FLUX_FILE}"}
+    if {f.file for f in drift if "differs from" in f.message} != rendered:
+        return drift
+    wanted = expected["spec"].get("vars")
+    if wanted is None or _object_vars(root / directory / FLUX_FILE) in (None, wanted):
+        return drift
+    message = (
+        f"changed without re-rendering: {TERRAFORM_FILE} and {FLUX_FILE} still render the request before this change; "
+        f"{FIX_HINT} re-renders them (or submit the request)"
+    )
+    return [f for f in drift if f.file not in rendered] + [Finding(f"{directory}/{REQUEST_FILE}", "", message)]
+
+
+def _object_vars(path: Path) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))["spec"]["vars"]
+    except (OSError, *_YAML_ERRORS):
+        return None
 
 
 _FACTS_ORIGIN = "derived from request.yaml and the recorded deletion policy"
@@ -222,13 +272,13 @@ def _load_trunk_request(root: Path, path: str) -> tuple[Request | None, list[Fin
 def _compare_file(root: Path, path: str, expected: str, origin: str) -> list[Finding]:
     target = root / path
     if not target.is_file():
-        return [Finding(path, "", f"missing: it is {origin}")]
+        return [Finding(path, "", f"missing: it is {origin}; {FIX_HINT} writes it")]
     actual = target.read_text(encoding="utf-8", errors="replace")
     if actual == expected:
         return []
     if _header(actual) != _header(expected):
-        return [Finding(path, "", f"stale render ({_header(actual) or 'no header'}); re-render it")]
-    return [Finding(path, "", f"differs from what is {origin} (edited by hand?)")]
+        return [Finding(path, "", f"stale render ({_header(actual) or 'no header'}); {FIX_HINT} re-renders it")]
+    return [Finding(path, "", f"differs from what is {origin} (edited by hand?); {FIX_HINT} restores it")]
 
 
 def _header(text: str) -> str:

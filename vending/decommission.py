@@ -8,16 +8,17 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from vending.errors import Finding, InputError, ScopeError
-from vending.request.yamlio import load_plain_yaml
 from vending.trunk.config import Environment, TrunkConfig, load_config
 from vending.trunk.landing import Round, focus_on, land
-from vending.trunk.layout import REQUEST_FILE
+from vending.trunk.layout import CONFIG_FILE
 from vending.trunk.ledger import TreeView, changed_paths, layout_changes
 from vending.trunk.messages import POLICY_TEXT, Subject, decommission_change
 from vending.trunk.outcomes import Status
+from vending.trunk.records import parse_record, record_path
 from vending.trunk.repository import Person, PlannedCommit, TrunkClone
+from vending.trunk.revisions import commit_files
 from vending.trunk.scope import load_codeowners, scope_verdict
-from vending.trunk.state import Entry, TrunkState, json_text, paths_of, read_state
+from vending.trunk.state import Entry, Reader, TrunkState, json_text, paths_of, read_state
 from vending.trunk.workdir import private_clone
 
 __all__ = ["POLICY_TEXT", "DecommissionReport", "DecommissionSettings", "decommission"]
@@ -29,11 +30,11 @@ class DecommissionSettings:
     name: str
     identity: str
     confirm: str
+    requested_by: str
     committer: Person
     interface_version: str
     reason: str = ""
     ticket: str | None = None
-    requested_by: str | None = None
     author: Person | None = None
     branch: str = "main"
     dry_run: bool = False
@@ -90,7 +91,8 @@ def _commit_round(clone: TrunkClone, settings: DecommissionSettings, stamp: str)
         return Round(done, committed=False)
     entry = _live_entry(settings.name, config, state)
     focus_on(clone, [settings.name], entry.address_space)
-    commit = plan_decommission(clone.root, entry, config, settings, stamp)
+    known = replace(entry, subscription_id=known_subscription_id(commit_files(clone.root, "HEAD").read, entry))
+    commit = plan_decommission(clone.root, known, config, settings, stamp)
     shas = clone.commit_series([commit] if commit.files else [])
     status = Status.PLANNED if settings.dry_run else Status.COMMITTED
     sha = shas[0] if shas and not settings.dry_run else None
@@ -115,7 +117,15 @@ def _live_entry(name: str, config: TrunkConfig, state: TrunkState) -> Entry:
     if not config.environments[entry.environment].decommission_allowed:
         message = f"environment {entry.environment!r} does not allow decommissioning (decommissionAllowed: false)"
         raise ScopeError("decommission not allowed", [Finding(name, "environment", message)])
+    if config.flux.delivery == "trunk" and entry.deletion == "cancel":
+        raise InputError("decommission cannot be carried out", [Finding(CONFIG_FILE, "flux.delivery", _NO_SOURCE)])
     return entry
+
+
+_NO_SOURCE = (
+    "this subscription was vended to be cancelled, and in trunk delivery the controller's destroy needs the "
+    "folder a decommission removes; switch to flux.delivery 'module' and run 'vending check --fix' first"
+)
 
 
 def plan_decommission(
@@ -128,9 +138,7 @@ def plan_decommission(
     files: dict[str, str | None] = {
         str(p.relative_to(root)): None for p in sorted((root / directory).rglob("*")) if p.is_file()
     }
-    requested_by = settings.requested_by or (
-        settings.author.email if settings.author else _original_requester(root / directory)
-    )
+    requested_by = settings.requested_by
     tombstone = {
         "date": stamp,
         "by": settings.identity,
@@ -139,6 +147,8 @@ def plan_decommission(
         "subscriptionId": entry.subscription_id,
         "deletionPolicy": entry.deletion,
     }
+    if settings.ticket:
+        tombstone["ticket"] = settings.ticket
     files[paths_of(config, entry.environment).tombstone(settings.name)] = json_text(tombstone)
     files.update(layout_changes(TreeView(root), config, entry, None, settings.interface_version))
     paths = changed_paths(root, files)
@@ -151,13 +161,13 @@ def plan_decommission(
     return PlannedCommit({path: files[path] for path in paths}, message, author, settings.committer)
 
 
-def _original_requester(directory: Path) -> str:
-    """The requestedBy of the subscription's request, the default requester of its decommission."""
-    try:
-        data = load_plain_yaml((directory / REQUEST_FILE).read_text(encoding="utf-8"))
-        return str(data["requestedBy"])
-    except (OSError, KeyError, TypeError, ValueError):
-        return "unknown@users.noreply.github.com"
+def known_subscription_id(read: Reader, entry: Entry) -> str | None:
+    """The subscription's id as the trunk knows it: the recorded controller status, else the facts (an adopted
+    subscription's id), else None."""
+    path = record_path(entry.environment, entry.name)
+    text = read(path)
+    recorded = parse_record(text, path).subscriptionId if text is not None else None
+    return recorded or entry.subscription_id
 
 
 def _email(text: str) -> str:

@@ -145,8 +145,10 @@ def _state_findings(item: LoadedRequest, request: Request, state: TrunkState, ne
             _finding(
                 item,
                 "name",
-                f"{request.name!r} was decommissioned from environment "
-                f"{tomb[0]!r}; names are never reused, choose another",
+                f"{request.name!r} was decommissioned from environment {tomb[0]!r} on "
+                f"{str(tomb[1].get('date', '?'))[:10]}; names are never reused: if this is that subscription's "
+                "request, delete the file from the requests repository (the trunk's tombstone is the record), "
+                "else choose another name",
             )
         )
     if existing is not None:

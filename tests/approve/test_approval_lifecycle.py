@@ -59,7 +59,9 @@ def test_a_damaged_approval_is_named_and_removed_by_check_fix(vended: Path, tmp_
 def test_an_object_edited_by_hand_is_not_approved(vended: Path, tmp_path: Path) -> None:
     tree = _working_tree(vended, tmp_path / "admin")
     target = tree / "subscriptions/prod/app-prod/terraform.yaml"
-    target.write_text(target.read_text().replace("interval: 10m", "interval: 1m"))
+    edited = target.read_text().replace("retryInterval: 2m", "retryInterval: 1m")
+    assert edited != target.read_text()
+    target.write_text(edited)
     _commit_all(tree, "Edit the object by hand")
     git(tree, "push", "--quiet", "origin", "HEAD:main")
     head = git(vended, "rev-parse", "main")
@@ -67,3 +69,20 @@ def test_an_object_edited_by_hand_is_not_approved(vended: Path, tmp_path: Path) 
     assert result.code == 2
     assert "subscriptions/prod/app-prod/terraform.yaml: differs from a fresh render" in result.stderr
     assert git(vended, "rev-parse", "main") == head
+
+
+def test_a_module_pinned_by_commit_is_approved_under_the_commit_plan_id(vended: Path, tmp_path: Path) -> None:
+    commit = "4f2a9c1b7e" + "0" * 30
+    tree = _working_tree(vended, tmp_path / "admin")
+    config = tree / "vending.yaml"
+    pinned = "  path: modules/subscription\n"
+    config.write_text(config.read_text().replace(pinned, f"{pinned}  commit: {commit}\n"))
+    assert run_cli("check", "--trunk", tree, "--fix").code in (0, 6)
+    assert run_cli("check", "--trunk", tree).code == 0
+    _commit_all(tree, "Pin the module to its commit")
+    git(tree, "push", "--quiet", "origin", "HEAD:main")
+    refused = approve(vended, PLAN)
+    assert refused.code == 2 and "'plan-sha1:4f2a9'" in refused.stderr
+    assert approve(vended, "plan-sha1:4f2a9").code == 0
+    assert approve_plan(vended) == "plan-sha1:4f2a9"
+    assert run_cli("check", "--trunk", vended).code == 0

@@ -36,6 +36,8 @@ def _commands(trunk: str, request: Path, out: Path) -> dict[str, list[str]]:
             "@example/platform",
             "--confirm",
             "app-dev",
+            "--requested-by",
+            "bob@contoso.com",
         ],
         "codeowners which": ["codeowners", "which", "subscriptions/x", "--trunk", trunk],
     }

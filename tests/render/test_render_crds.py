@@ -29,7 +29,15 @@ FLUX_GROUPS = ("infra.contrib.fluxcd.io", "source.toolkit.fluxcd.io", "kustomize
 METADATA_KEYS = {"name", "namespace", "labels", "annotations"}
 CONFIG_VARIANTS: dict[str, dict[str, Any]] = {
     "default": {},
-    "trunk-delivery": {"flux": {"delivery": "trunk", "workloadIdentity": False}},
+    "trunk-delivery": {
+        "flux": {"delivery": "trunk", "workloadIdentity": False},
+        "environments": {"dev": {"deletion": "retain"}},
+    },
+    "private-sources": {
+        "flux": {"trunkUrl": "ssh://git@github.com/example/subscriptions", "moduleSecret": "module-auth"},
+        "module": {"commit": "0123456789abcdef0123456789abcdef01234567"},
+        "environments": {"prod": {"interval": "6h", "driftDetection": False}},
+    },
     "azurerm": {
         "state": {
             "backend": "azurerm",
@@ -203,6 +211,11 @@ def test_kustomize_built_objects_match_upstream_crds(crds: Path, tmp_path: Path)
     """The objects as the cluster receives them from ``kubectl kustomize`` (when kubectl exists)."""
     kubectl = require_tool("kubectl")
     trunk = vended_trunk(tmp_path)
-    for directory in ("subscriptions/dev", "subscriptions/prod", "clusters/main", "clusters/main/sources"):
+    for directory in (
+        "subscriptions/dev",
+        "subscriptions/prod",
+        "clusters/main/vending",
+        "clusters/main/vending/sources",
+    ):
         for document in kustomize(kubectl, trunk / directory):
             assert crd_problems(crds, document) == [], (directory, document["metadata"]["name"])

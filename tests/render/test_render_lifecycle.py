@@ -150,7 +150,7 @@ def test_module_ref_change_moves_source_and_every_subscription_together(tmp_path
     _edit_config(trunk, {"module.ref": "v0.2.0"})
     after = _render_trunk(trunk)
     assert sorted(before) == sorted(after)
-    source = yaml.safe_load(after["clusters/main/sources/module-source.yaml"])
+    source = yaml.safe_load(after["clusters/main/vending/sources/module-source.yaml"])
     assert source["spec"]["ref"] == {"tag": "v0.2.0"}
     subscriptions = sorted(p.rsplit("/", 1)[0] for p in after if p.endswith("/main.tf"))
     assert len(subscriptions) == len(FLEET)
@@ -167,7 +167,7 @@ def test_module_ref_change_is_reported_by_check_until_rerendered(tmp_path: Path)
     assert check_trunk(trunk, INTERFACE_VERSION) == []
     _edit_config(trunk, {"module.ref": "v0.2.0"})
     stale = {finding.file for finding in check_trunk(trunk, INTERFACE_VERSION)}
-    assert "clusters/main/sources/module-source.yaml" in stale
+    assert "clusters/main/vending/sources/module-source.yaml" in stale
     assert {f"{d}/main.tf" for d in ("subscriptions/dev/app-dev", "subscriptions/prod/payments-prod")} <= stale
     for path, text in _render_trunk(trunk).items():
         (trunk / path).write_text(text, encoding="utf-8")
@@ -216,8 +216,9 @@ def test_check_rerenders_with_the_recorded_policy(tmp_path: Path) -> None:
     trunk = vended_trunk(tmp_path)
     _edit_config(trunk, {"environments.dev.deletion": "retain"})
     findings = check_trunk(trunk, INTERFACE_VERSION)
-    assert not [f for f in findings if f.file.startswith("subscriptions/")], findings
-    assert {f.file for f in findings} == {"clusters/main/subscriptions-dev.yaml"}
+    # Every environment's Kustomization orphans what it applied, whatever the environment's policy: a changed
+    # policy changes no file until a subscription is vended under it.
+    assert findings == []
 
 
 def _git(cwd: Path, *args: str) -> str:
@@ -248,6 +249,8 @@ def test_decommission_reports_the_recorded_policy(tmp_path: Path) -> None:
         "@example/platform-dev",
         "--confirm",
         "app-dev",
+        "--requested-by",
+        "bob@contoso.com",
     )
     assert result.code == 0, result.stderr
     report = yaml.safe_load(result.stdout)

@@ -93,21 +93,23 @@ def test_terraform_reads_hcl_literals_back_exactly(tmp_path: Path) -> None:
 @pytest.mark.parametrize("delivery", ["module", "trunk"])
 def test_kubectl_kustomize_builds_every_environment_and_the_cluster(tmp_path: Path, delivery: str) -> None:
     kubectl = require_tool("kubectl")
-    trunk = vended_trunk(tmp_path, {"flux": {"delivery": delivery}})
+    retain = {"environments": {"dev": {"deletion": "retain"}}} if delivery == "trunk" else {}
+    trunk = vended_trunk(tmp_path, {"flux": {"delivery": delivery}, **retain})
     dev = kustomize(kubectl, trunk / "subscriptions" / "dev")
     assert sorted(doc["metadata"]["name"] for doc in dev) == ["app-dev", "platform-management", "web-dev"]
     assert {doc["kind"] for doc in dev} == {"Terraform"}
     prod = kustomize(kubectl, trunk / "subscriptions" / "prod")
     assert [doc["metadata"]["name"] for doc in prod] == ["payments-prod"]
-    cluster = kustomize(kubectl, trunk / "clusters" / "main")
+    cluster = kustomize(kubectl, trunk / "clusters" / "main" / "vending")
     assert sorted((doc["kind"], doc["metadata"]["name"]) for doc in cluster) == [
         ("GitRepository", "vending-trunk"),
         ("Kustomization", "subscriptions-dev"),
         ("Kustomization", "subscriptions-prod"),
         ("Kustomization", "vending-trunk-sources"),
     ]
-    sources = kustomize(kubectl, trunk / "clusters" / "main" / "sources")
+    sources = kustomize(kubectl, trunk / "clusters" / "main" / "vending" / "sources")
     assert [(doc["kind"], doc["spec"]["ref"]) for doc in sources] == [("GitRepository", {"tag": "v0.1.0"})]
+    assert sources[0]["spec"]["ignore"] == "/*\n!/modules/\n/modules/*\n!/modules/subscription/\n"
 
 
 def test_kustomize_keeps_tag_values_as_strings(tmp_path: Path) -> None:

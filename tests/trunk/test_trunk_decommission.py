@@ -29,6 +29,8 @@ from vending.trunk.state import shard_of
 
 
 def _decommission(remote: Path, name: str, *extra: str, identity: str = DEV, confirm: str | None = None) -> list[str]:
+    if "--requested-by" not in extra:
+        extra = (*extra, "--requested-by", "bob@contoso.com")
     return ["decommission", name, "--trunk", str(remote), "--as", identity, "--confirm", confirm or name, *extra]
 
 

@@ -107,7 +107,18 @@ def test_decommission_touches_its_folder_its_shard_its_blocks_and_its_tombstone(
 ) -> None:
     requests = [write_request(requests_dir, "team-a", network=network(1)), write_request(requests_dir, "team-b")]
     assert vend(*submit_args(remote, *requests)).code == 0
-    run = vend("decommission", "team-a", "--trunk", remote, "--as", DEV, "--confirm", "team-a")
+    run = vend(
+        "decommission",
+        "team-a",
+        "--trunk",
+        remote,
+        "--as",
+        DEV,
+        "--confirm",
+        "team-a",
+        "--requested-by",
+        "bob@contoso.com",
+    )
     assert run.code == 0, run.stderr
     tombstone = f"subscriptions/dev/_decommissioned/{shard_of('team-a')}/team-a.json"
     network_block = "subscriptions/dev/_networks/10.100/ranges.json"

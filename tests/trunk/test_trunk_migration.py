@@ -70,7 +70,18 @@ def legacy(remote: Path, requests_dir: Path, tmp_path: Path) -> tuple[Path, dict
     assert vend(*submit_args(remote, *dev)).code == 0
     prod = write_yaml(requests_dir / "payments.yaml", prod_request("payments-prod"))
     assert vend(*submit_args(remote, prod, identity=PROD)).code == 0
-    gone = vend("decommission", "team-5", "--trunk", remote, "--as", DEV, "--confirm", "team-5")
+    gone = vend(
+        "decommission",
+        "team-5",
+        "--trunk",
+        remote,
+        "--as",
+        DEV,
+        "--confirm",
+        "team-5",
+        "--requested-by",
+        "bob@contoso.com",
+    )
     assert gone.code == 0, gone.stderr
     tree = checkout(remote, tmp_path / "tree")
     expected = _files(tree)

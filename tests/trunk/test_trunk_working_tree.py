@@ -21,7 +21,18 @@ def test_submit_and_decommission_into_the_trunk_made_by_init(tmp_path: Path) -> 
     assert git(trunk, "status", "--porcelain").strip() == ""
     assert git(trunk, "log", "-1", "--format=%s").strip() == "Vend app-dev in dev"
     assert vend("check", "--trunk", trunk).code == 0
-    run = vend("decommission", "app-dev", "--trunk", trunk, "--as", DEV, "--confirm", "app-dev")
+    run = vend(
+        "decommission",
+        "app-dev",
+        "--trunk",
+        trunk,
+        "--as",
+        DEV,
+        "--confirm",
+        "app-dev",
+        "--requested-by",
+        "bob@contoso.com",
+    )
     assert run.code == 0, run.stderr
     assert not (trunk / "subscriptions" / "dev" / "app-dev").exists()
 
@@ -45,7 +56,18 @@ def test_bad_identity_and_reason_are_refused_before_anything_is_written(tmp_path
     assert vend(*submit_args(trunk, EXAMPLES / "app-dev.yaml")).code == 0
     head = git(trunk, "rev-parse", "HEAD")
     run = vend(
-        "decommission", "app-dev", "--trunk", trunk, "--as", DEV, "--confirm", "app-dev", "--reason", "bad\x00reason"
+        "decommission",
+        "app-dev",
+        "--trunk",
+        trunk,
+        "--as",
+        DEV,
+        "--confirm",
+        "app-dev",
+        "--reason",
+        "bad\x00reason",
+        "--requested-by",
+        "bob@contoso.com",
     )
     assert run.code == 2 and "--reason" in run.stderr
     assert git(trunk, "rev-parse", "HEAD") == head

@@ -28,6 +28,8 @@ from vending.errors import ExitCode, Finding, InputError
 def check_command(printer: Printer, trunk: str, branch: str, fix: bool) -> int:
     """Re-render every subscription and report drift, stale renders, CODEOWNERS gaps and overlaps."""
     from vending.check import check_trunk
+    from vending.fleet.retained import retained_subscriptions
+    from vending.trunk.config import load_config
     from vending.trunk.workdir import is_working_tree, read_trunk
     from vending.version import INTERFACE_VERSION
 
@@ -38,13 +40,19 @@ def check_command(printer: Printer, trunk: str, branch: str, fix: bool) -> int:
         )
     with read_trunk(trunk, branch) as root:
         findings = check_trunk(root, INTERFACE_VERSION, fix=fix)
+        retained = retained_subscriptions(root, load_config(root))
     if fix:
         printer.note(f"rewrote the files behind {len(findings)} finding(s); review with git diff and commit")
         findings = check_trunk(Path(trunk), INTERFACE_VERSION)
 
     def text() -> None:
         printer.findings(findings)
+        for item in retained:
+            printer.note(item.text())
         printer.err(f"{trunk}: {'clean' if not findings else f'{len(findings)} finding(s)'}")
 
-    printer.show({"clean": not findings, "findings": [f.as_dict() for f in findings]}, text)
+    document: dict[str, object] = {"clean": not findings, "findings": [f.as_dict() for f in findings]}
+    if retained:
+        document["retained"] = [item.as_json() for item in retained]
+    printer.show(document, text)
     return ExitCode.DRIFT if findings else ExitCode.OK

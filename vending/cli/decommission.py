@@ -20,8 +20,13 @@ if TYPE_CHECKING:
 @click.option("--as", "identity", required=True, metavar="IDENTITY", help="Pipeline identity (CODEOWNERS owner).")
 @click.option("--confirm", required=True, metavar="NAME", help="Repeat the name to confirm.")
 @click.option("--reason", default="", help="Why (one line); recorded in the commit and the tombstone.")
-@click.option("--ticket", metavar="TEXT", help="Change reference; recorded as the commit's Ticket trailer.")
-@click.option("--requested-by", metavar="EMAIL", help="Who asked (default: the author's email).")
+@click.option("--ticket", metavar="TEXT", help="Change reference; recorded as the Ticket trailer and in the tombstone.")
+@click.option(
+    "--requested-by",
+    required=True,
+    metavar="EMAIL",
+    help="Who asked for the decommission: its Requested-By trailer, the tombstone, and the author unless given.",
+)
 @click.option("--branch", default="main", show_default=True, help="Trunk branch.")
 @click.option("--author", metavar="'NAME <EMAIL>'", help="Commit author (default: from the CI host).")
 @click.option("--committer-email", default="vending@users.noreply.github.com", show_default=True)
@@ -35,7 +40,7 @@ def decommission_command(
     confirm: str,
     reason: str,
     ticket: str | None,
-    requested_by: str | None,
+    requested_by: str,
     branch: str,
     author: str | None,
     committer_email: str,
@@ -53,11 +58,11 @@ def decommission_command(
         name=name,
         identity=check_identity(identity),
         confirm=confirm,
+        requested_by=check_email(requested_by, "--requested-by"),
         committer=Person(identity, check_email(committer_email, "--committer-email")),
         interface_version=INTERFACE_VERSION,
         reason=check_message_text(reason, "--reason", limit=500),
         ticket=None if ticket is None else check_message_text(ticket, "--ticket", limit=128) or None,
-        requested_by=None if requested_by is None else check_email(requested_by, "--requested-by"),
         author=person,
         branch=branch,
         dry_run=dry_run,

@@ -36,7 +36,7 @@ def terraform_object(
         "annotations": _annotations(deletion, config, interface_version),
     }
     spec: dict[str, Any] = {
-        "interval": config.flux.interval,
+        "interval": env.interval,
         "retryInterval": config.flux.retry_interval,
         "path": _source_path(name, env, config),
         "sourceRef": _source_ref(config),
@@ -47,6 +47,8 @@ def terraform_object(
         spec["approvePlan"] = approve_plan
     spec["destroyResourcesOnDeletion"] = deletion == "cancel"
     spec["storeReadablePlan"] = "human"
+    if not env.drift_detection:
+        spec["disableDriftDetection"] = True
     spec["serviceAccountName"] = config.flux.service_account
     spec["backendConfig"] = _backend_config(name, backend_block)
     if config.flux.delivery == "module":
@@ -110,17 +112,39 @@ def git_repository(
     tag: str | None,
     branch: str | None = None,
     secret: str | None = None,
+    *,
+    commit: str | None = None,
+    ignore: str | None = None,
 ) -> dict[str, Any]:
-    ref = {"tag": tag} if tag else {"branch": branch or "main"}
+    """A Flux ``GitRepository``: a tag (with its commit when pinned, which then wins) or a branch."""
+    ref: dict[str, str] = {"tag": tag} if tag else {"branch": branch or "main"}
+    if commit:
+        ref["commit"] = commit
     spec: dict[str, Any] = {"interval": interval, "url": url, "ref": ref}
     if secret:
         spec["secretRef"] = {"name": secret}
+    if ignore:
+        spec["ignore"] = ignore
     return {
         "apiVersion": GITREPOSITORY_API,
         "kind": "GitRepository",
         "metadata": {"name": name, "namespace": namespace},
         "spec": spec,
     }
+
+
+def module_ignore(path: str) -> str:
+    """The ``.sourceignore`` rules that keep only the module's folder in the artifact (small, and a change
+    elsewhere in the module repository makes no new artifact): ``/*``, then each level down to the module kept
+    and its siblings dropped, so that git's and Flux's readings of the rules agree."""
+    parts = path.split("/")
+    lines = ["/*"]
+    for depth in range(1, len(parts) + 1):
+        prefix = "/".join(parts[:depth])
+        lines.append(f"!/{prefix}/")
+        if depth < len(parts):
+            lines.append(f"/{prefix}/*")
+    return "\n".join(lines) + "\n"
 
 
 def flux_kustomization(

@@ -69,6 +69,7 @@ def _number(value: float) -> int | float:
 
 
 def module_source_address(config: TrunkConfig) -> str:
-    """The module address for a root configuration: git source, sub-directory, pinned ref."""
+    """The module address for a root configuration: git source, sub-directory, pinned ref (the pinned commit when
+    ``module.commit`` is set, the same code the module's ``GitRepository`` checks out)."""
     url = config.module.url
-    return f"git::{url}//{config.module.path}?ref={config.module.ref}"
+    return f"git::{url}//{config.module.path}?ref={config.module.commit or config.module.ref}"

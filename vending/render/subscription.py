@@ -47,6 +47,12 @@ def file_header(config: TrunkConfig, interface_version: str, hint: str = REQUEST
     )
 
 
+def request_header(interface_version: str) -> str:
+    """The header of ``request.yaml``: no module ref, which is trunk-wide (a module bump must not rewrite every
+    request, the files whose owners review what a team asked for)."""
+    return f"# Rendered by vending: interface {interface_version}.\n# Do not edit by hand: {REQUEST_HINT}.\n"
+
+
 def initial_deletion(request: Request, config: TrunkConfig) -> str:
     """The deletion policy a subscription is vended with, recorded and never changed afterwards. An adopted
     subscription was created outside vending, so decommissioning it never cancels it."""
@@ -77,7 +83,8 @@ def render_subscription(
     args = (request.name, request.environment, config, inputs, custom_backend, interface_version, policy)
     flux = terraform_object(*args)
     normalized = request.normalized(env.workload)
-    digest = render_digest(normalized, flux["spec"], config.module.ref)
+    pinned = f"{config.module.ref}@{config.module.commit}" if config.module.commit else config.module.ref
+    digest = render_digest(normalized, flux["spec"], pinned)
     approved = approval.plan_id if approval and approval.approves(digest) else None
     if approved and approvable(config, request.environment):
         flux = terraform_object(*args, approve_plan=approved)
@@ -86,7 +93,7 @@ def render_subscription(
     header = file_header(config, interface_version)
     directory = f"{env.path}/{request.name}"
     files = {
-        f"{directory}/{REQUEST_FILE}": dump_yaml(normalized, header),
+        f"{directory}/{REQUEST_FILE}": dump_yaml(normalized, request_header(interface_version)),
         f"{directory}/{TERRAFORM_FILE}": render_root_module(inputs, config, kind, settings, header),
         f"{directory}/{FLUX_FILE}": dump_yaml(flux, header),
     }

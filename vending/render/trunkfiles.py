@@ -9,10 +9,10 @@ from functools import lru_cache
 from typing import Any
 
 from vending.codeowners import render_codeowners
-from vending.render.flux import environment_kustomization, flux_kustomization, git_repository
+from vending.render.flux import environment_kustomization, flux_kustomization, git_repository, module_ignore
 from vending.render.subscription import CONFIG_HINT, file_header
 from vending.request.yamlio import dump_yaml, load_plain_yaml
-from vending.trunk.config import TrunkConfig, default_config, load_config_text
+from vending.trunk.config import TRUNK_SECRET, TrunkConfig, default_config, load_config_text
 from vending.trunk.layout import (
     CLUSTERS_DIR,
     CODEOWNERS_FILE,
@@ -24,8 +24,6 @@ from vending.trunk.layout import (
 )
 from vending.trunk.state import SHARDS, Entry, blocks_of, paths_of, ranges_text, shard_of
 from vending.version import INTERFACE_VERSION
-
-DELETION_POLICIES = {"cancel": "MirrorPrune", "retain": "Orphan"}
 
 
 def codeowners_text(config: TrunkConfig, interface_version: str) -> str:
@@ -111,24 +109,47 @@ def layout_files(config: TrunkConfig, entries: Iterable[Entry], interface_versio
     return files
 
 
+VENDING_DIR = "vending"
+"""Vending's Flux objects live in ``clusters/<cluster>/vending/``, beside Flux's own ``flux-system/``: the
+bootstrap reaches them with one line (``- vending``) and never loses its own folder."""
+LEGACY_CLUSTER_FILES = ("kustomization.yaml", "trunk-source.yaml", "sources.yaml", "sources/kustomization.yaml")
+"""What vending 0.1 wrote straight into ``clusters/<cluster>/`` (with ``subscriptions-<env>.yaml`` and
+``sources/module-source.yaml``): ``check --fix`` moves them to ``vending/``."""
+
+
 def cluster_dir(config: TrunkConfig) -> str:
-    return f"{CLUSTERS_DIR}/{config.flux.cluster}"
+    return f"{CLUSTERS_DIR}/{config.flux.cluster}/{VENDING_DIR}"
+
+
+def legacy_cluster_files(config: TrunkConfig) -> tuple[str, ...]:
+    """The paths vending 0.1 rendered its cluster objects to (removed only when they still carry its header)."""
+    base = f"{CLUSTERS_DIR}/{config.flux.cluster}"
+    names = (
+        *LEGACY_CLUSTER_FILES,
+        "sources/module-source.yaml",
+        *(f"subscriptions-{k}.yaml" for k in config.environments),
+    )
+    return tuple(sorted(f"{base}/{name}" for name in names))
 
 
 def cluster_files(config: TrunkConfig, interface_version: str) -> dict[str, str]:
-    """The Flux objects that make the trunk deployable, under ``clusters/<cluster>/``."""
+    """The Flux objects that make the trunk deployable, under ``clusters/<cluster>/vending/``: the trunk's source,
+    the module's source (in a Kustomization of its own, so it outlives every ``Terraform`` object that a destroy
+    still needs it for) and one Kustomization per environment. Every Kustomization orphans what it applied when
+    it is itself deleted or renamed: only a subscription leaving the trunk, one commit at a time, may destroy."""
     flux, base = config.flux, cluster_dir(config)
     header = file_header(config, interface_version, CONFIG_HINT)
     sources_name = f"{flux.trunk_source}-sources"
+    module_url = _flux_url(config.module.url)
     objects: dict[str, dict[str, Any]] = {
         f"{base}/trunk-source.yaml": git_repository(
             flux.trunk_source,
             flux.namespace,
-            flux.trunk_url,
+            _flux_url(flux.trunk_url),
             flux.source_interval,
             tag=None,
             branch="main",
-            secret=flux.trunk_secret,
+            secret=flux.trunk_secret_name(),
         ),
         f"{base}/sources.yaml": flux_kustomization(
             sources_name,
@@ -142,25 +163,27 @@ def cluster_files(config: TrunkConfig, interface_version: str) -> dict[str, str]
         f"{base}/sources/module-source.yaml": git_repository(
             flux.module_source,
             flux.namespace,
-            _flux_url(config.module.url),
+            module_url,
             flux.source_interval,
             config.module.ref,
-            secret=flux.module_secret,
+            secret=flux.module_secret_name(module_url),
+            commit=config.module.commit,
+            ignore=module_ignore(config.module.path),
         ),
     }
-    for key, env in sorted(config.environments.items()):
+    for key in sorted(config.environments):
         objects[f"{base}/subscriptions-{key}.yaml"] = flux_kustomization(
             f"subscriptions-{key}",
             flux.namespace,
             flux.trunk_source,
-            env.path,
+            config.environments[key].path,
             flux.interval,
             prune=True,
-            deletion_policy=DELETION_POLICIES[env.deletion],
+            deletion_policy="Orphan",
             depends_on=[sources_name],
         )
     files = {path: dump_yaml(obj, header) for path, obj in objects.items()}
-    top = [path.rsplit("/", 1)[1] for path in objects if path.count("/") == 2]
+    top = [path.removeprefix(f"{base}/") for path in objects if "/" not in path.removeprefix(f"{base}/")]
     files[f"{base}/{KUSTOMIZATION_FILE}"] = dump_yaml(environment_kustomization(top), header)
     files[f"{base}/sources/{KUSTOMIZATION_FILE}"] = dump_yaml(environment_kustomization(["module-source.yaml"]), header)
     return files
@@ -188,8 +211,11 @@ CONFIG_HEADER = """\
 """
 
 
-def trunk_files(org: str) -> dict[str, str]:
-    """Every file of a new trunk for ``org``."""
-    config_text = dump_yaml(default_config(org), CONFIG_HEADER)
+def trunk_files(
+    org: str, *, trunk_url: str | None = None, module_url: str | None = None, trunk_secret: str | None = TRUNK_SECRET
+) -> dict[str, str]:
+    """Every file of a new trunk for ``org``, its sources as given (defaults: on GitHub under ``org``)."""
+    data = default_config(org, trunk_url=trunk_url, module_url=module_url, trunk_secret=trunk_secret)
+    config_text = dump_yaml(data, CONFIG_HEADER)
     config = load_config_text(config_text)
     return {CONFIG_FILE: config_text, **derived_files(config, INTERFACE_VERSION)}

@@ -22,6 +22,16 @@ from vending.trunk.state import json_text
 
 PLAN_ID_RE = re.compile(r"^plan-(?P<ref>[A-Za-z0-9][A-Za-z0-9._/-]*)-(?P<hash>[0-9a-f]{10})$")
 """A full plan id as tofu-controller names it for a revision ``<ref>@sha1:<hash>``."""
+COMMIT_PLAN_ID_RE = re.compile(r"^plan-sha1:[0-9a-f]{5}$")
+"""The plan id of a source pinned by ``ref.commit`` alone: its revision ``sha1:<hash>`` names no ref, and the
+controller takes the revision's first 10 characters."""
+
+
+def commit_plan_id(commit: str) -> str:
+    """The plan id the controller gives every plan of a module source pinned to ``commit``."""
+    return "plan-" + f"sha1:{commit}"[:10]
+
+
 PLAN_OPTION = "--plan"
 
 
@@ -65,7 +75,7 @@ def parse_approval(text: str, path: str) -> Approval:
     for key, value in values.items():
         if not isinstance(value, str) or not value:
             raise _damaged(path, key, "missing or not a string")
-    if not PLAN_ID_RE.fullmatch(str(values["planId"])):
+    if not (PLAN_ID_RE.fullmatch(str(values["planId"])) or COMMIT_PLAN_ID_RE.fullmatch(str(values["planId"]))):
         raise _damaged(path, "planId", "not a full plan id plan-<ref>-<10 hex>")
     return Approval(*(str(value) for value in values.values()))
 
@@ -84,8 +94,20 @@ def render_digest(normalized_request: Mapping[str, Any], spec: Mapping[str, Any]
     return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def check_plan_id(plan_id: str, expected_ref: str | None = None) -> None:
-    """A full plan id (never a prefix), for ``expected_ref`` when given; ``InputError`` naming ``--plan``."""
+def check_plan_id(plan_id: str, expected_ref: str | None = None, *, pinned_commit: str | None = None) -> None:
+    """A full plan id (never a prefix), for ``expected_ref`` when given; ``InputError`` naming ``--plan``.
+    With the module source pinned to ``pinned_commit`` the id is known in full and must be exactly it."""
+    if pinned_commit is not None:
+        expected = commit_plan_id(pinned_commit)
+        if plan_id != expected:
+            message = (
+                f"{plan_id!r} is not the plan id of the pinned module commit: the source is pinned by "
+                f"module.commit, so the controller names every plan {expected!r}"
+            )
+            raise InputError("plan id of another revision", [Finding(PLAN_OPTION, "", message)])
+        return
+    if expected_ref is None and COMMIT_PLAN_ID_RE.fullmatch(plan_id):
+        return
     shape = f"plan-{expected_ref or '<ref>'}-<10 hex digits>"
     match = PLAN_ID_RE.fullmatch(plan_id)
     if match is None:

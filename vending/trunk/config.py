@@ -20,6 +20,11 @@ OWNER_RE = re.compile(
     r"|[A-Za-z0-9.!#$%&'*+=?^_`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)$"
 )
 ENV_KEY_RE = re.compile(r"^[a-z][a-z0-9-]{0,30}[a-z0-9]$|^[a-z]$")
+TRUNK_SECRET = "vending-trunk-auth"  # noqa: S105 - a Secret's name, not a secret
+MODULE_SECRET = "vending-module-auth"  # noqa: S105 - a Secret's name, not a secret
+DRIFT_INTERVAL = "24h"
+"""How often a settled ``Terraform`` object is re-planned for drift; changes apply at once whatever it is. See the
+arithmetic in docs/flux.md: one day keeps up with 10,000 subscriptions at the chart's default 24 runners."""
 REF_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,127}$")
 
 
@@ -46,6 +51,11 @@ def _check_ref(value: str) -> str:
     return value
 
 
+def needs_ssh_key(url: str) -> bool:
+    """Git over ssh always authenticates (GitHub and Azure DevOps refuse anonymous ssh)."""
+    return url.startswith(("ssh://", "git@"))
+
+
 Owner = Annotated[str, AfterValidator(_check_owner)]
 RepoPath = Annotated[str, AfterValidator(_check_repo_path)]
 GitRef = Annotated[str, AfterValidator(_check_ref)]
@@ -67,6 +77,8 @@ class Environment(StrictModel):
     required_tags: list[str] = Field(default_factory=list, alias="requiredTags")
     budget_required: bool = Field(default=False, alias="budgetRequired")
     hub_network_id: str | None = Field(default=None, alias="hubNetworkId")
+    interval: Duration = DRIFT_INTERVAL
+    drift_detection: bool = Field(default=True, alias="driftDetection")
 
 
 class ModuleSource(StrictModel):
@@ -74,6 +86,7 @@ class ModuleSource(StrictModel):
 
     url: str = Field(min_length=1, pattern=r"^(https://|ssh://|git@)[^\s\"'\\]+$")
     ref: GitRef
+    commit: str | None = Field(default=None, pattern=r"^[0-9a-f]{40}$")
     path: RepoPath = "modules/subscription"
 
 
@@ -83,7 +96,7 @@ class Flux(StrictModel):
     namespace: DnsLabel = "flux-system"
     cluster: DnsLabel = "main"
     trunk_url: str = Field(
-        default="ssh://git@github.com/example/subscriptions",
+        default="https://github.com/example/subscriptions",
         alias="trunkUrl",
         pattern=r"^(https://|ssh://|git@|file://)[^\s\"'\\]+$",
     )
@@ -97,6 +110,20 @@ class Flux(StrictModel):
     delivery: Literal["module", "trunk"] = "module"
     service_account: DnsLabel = Field(default="tf-runner", alias="serviceAccount")
     workload_identity: bool = Field(default=True, alias="workloadIdentity")
+
+    def trunk_secret_name(self) -> str | None:
+        """The Secret the trunk source authenticates with: the configured one; for ssh, always one."""
+        return self.trunk_secret or (TRUNK_SECRET if needs_ssh_key(self.trunk_url) else None)
+
+    def module_secret_name(self, url: str) -> str | None:
+        """The Secret the module source authenticates with: the configured one; for ssh, always one."""
+        return self.module_secret or (MODULE_SECRET if needs_ssh_key(url) else None)
+
+
+TRUNK_CANCEL_MESSAGE = (
+    "'cancel' cannot be carried out with flux.delivery 'trunk': the controller's destroy needs the subscription's "
+    "folder that the decommission removes; use flux.delivery 'module' (the default) or deletion 'retain'"
+)
 
 
 class AzurermBackend(StrictModel):
@@ -146,19 +173,35 @@ class TrunkConfig(StrictModel):
                 raise rule_error(("environments", key, "path"), f"{env.path!r} is reserved for the trunk's own files")
         return self
 
+    @model_validator(mode="after")
+    def _deletion_deliverable(self) -> TrunkConfig:
+        """In trunk delivery the destroy would need the very folder a decommission removes: refused."""
+        if self.flux.delivery != "trunk":
+            return self
+        for key, env in sorted(self.environments.items()):
+            if env.deletion == "cancel":
+                raise rule_error(("environments", key, "deletion"), TRUNK_CANCEL_MESSAGE)
+        return self
 
-def default_config(org: str) -> dict[str, object]:
-    """The ``vending.yaml`` that ``vending init`` writes, as plain data."""
+
+def default_config(
+    org: str, *, trunk_url: str | None = None, module_url: str | None = None, trunk_secret: str | None = TRUNK_SECRET
+) -> dict[str, object]:
+    """The ``vending.yaml`` that ``vending init`` writes, as plain data. The trunk is a private repository, so its
+    source names a Secret by default (``trunk_secret=None``: a public https trunk)."""
+    flux: dict[str, object] = {
+        "namespace": "flux-system",
+        "cluster": "main",
+        "trunkUrl": trunk_url or f"https://github.com/{org}/subscriptions",
+        **({"trunkSecret": trunk_secret} if trunk_secret else {}),
+        "delivery": "module",
+    }
+    module = module_url or f"https://github.com/{org}/vending"
     return {
         "organization": org,
         "admins": [f"@{org}/platform-admins"],
-        "module": {"url": f"https://github.com/{org}/vending", "ref": "v0.1.0", "path": "modules/subscription"},
-        "flux": {
-            "namespace": "flux-system",
-            "cluster": "main",
-            "trunkUrl": f"ssh://git@github.com/{org}/subscriptions",
-            "delivery": "module",
-        },
+        "module": {"url": module, "ref": "v0.1.0", "path": "modules/subscription"},
+        "flux": flux,
         "state": {"backend": "kubernetes"},
         "environments": {
             "dev": {
