@@ -176,7 +176,11 @@ def azure_checked(
     if azure is None:
         return tuple(outcomes)
     in_trunk = [request.name for _, request in valid if state.find(request.name) is not None]
-    found = azure([(o.source, request) for o, request in valid], in_trunk)
+    environments = state.config.environments
+    resolved = [
+        r.resolved(environments[r.environment].workload) if r.environment in environments else r for _, r in valid
+    ]
+    found = azure([(o.source, request) for (o, _), request in zip(valid, resolved, strict=True)], in_trunk)
     refused = (o.rejected(f, ExitCode.AZURE) for (o, _), f in zip(valid, found, strict=True) if f)
     return merged(outcomes, refused)
 

@@ -260,4 +260,6 @@ class SdkAzureReader:
 
 
 def _subscription(item: Any) -> SubscriptionInfo:
-    return SubscriptionInfo(str(item.subscription_id), str(item.display_name or ""), _text(item.state) or "")
+    policies = getattr(item, "subscription_policies", None)
+    quota_id = _text(getattr(policies, "quota_id", None))
+    return SubscriptionInfo(str(item.subscription_id), str(item.display_name or ""), _text(item.state) or "", quota_id)

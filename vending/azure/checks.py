@@ -200,6 +200,13 @@ def check_adoption(verdict: _Verdict, snapshot: Snapshot) -> None:
             f"subscription {wanted} ({found.display_name!r}) is {found.state}, "
             "not Enabled; only an Enabled subscription can be adopted (re-enable it first)",
         )
+    elif found.workload and verdict.request.workload and found.workload != verdict.request.workload:
+        verdict.refuse(
+            "workload",
+            f"subscription {wanted} is a {found.workload} subscription (quota id {found.quota_id!r}); an adopted "
+            f"subscription keeps its offer: set 'workload: {found.workload}' (or leave it to an environment "
+            f"whose workload is {found.workload})",
+        )
 
 
 def check_tenant_policy(verdict: _Verdict, snapshot: Snapshot, caller: str | None) -> None:

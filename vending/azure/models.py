@@ -18,6 +18,15 @@ class SubscriptionInfo:
     subscription_id: str
     display_name: str
     state: str
+    quota_id: str | None = None
+    """The offer's quota id (``subscriptionPolicies.quotaId``), which says whether it is a DevTest offer."""
+
+    @property
+    def workload(self) -> str | None:
+        """``DevTest`` or ``Production`` as the offer makes it, or None when Azure did not say."""
+        if not self.quota_id:
+            return None
+        return "DevTest" if "devtest" in self.quota_id.casefold() else "Production"
 
 
 @dataclass(frozen=True)

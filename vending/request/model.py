@@ -118,6 +118,10 @@ class Request(StrictModel):
     def billing_kind(self) -> str | None:
         return None if self.billing_scope is None else billing_kind(self.billing_scope)
 
+    def resolved(self, workload: str) -> Request:
+        """This request with its environment's ``workload`` filled in where it names none."""
+        return self if self.workload else self.model_copy(update={"workload": workload})
+
     def normalized(self, workload: str) -> dict[str, Any]:
         """The request as written to the trunk: defaults resolved, keys in contract order."""
         data = self.model_dump(by_alias=True, exclude_none=True, exclude_defaults=False)

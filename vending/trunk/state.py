@@ -85,6 +85,7 @@ class Entry:
             data["billingScope"] = self.billing_scope
         if self.subscription_id:
             data["subscriptionId"] = self.subscription_id
+            data["adopted"] = True
         if self.address_space:
             data["addressSpace"] = list(self.address_space)
         return data
