@@ -43,6 +43,10 @@ COMMANDS = {
         "vending.cli.interface:interface_group",
         "The versioned interface: request schema and compatibility checks.",
     ),
+    "list": LazyCommand(
+        "vending.cli.list:list_command",
+        "List the subscriptions and the decommissioned names of the trunk.",
+    ),
     "render": LazyCommand(
         "vending.cli.render:render_command",
         "Write the files the requests would add to the trunk; no git, no Azure.",

@@ -97,6 +97,10 @@ class TrunkClone:
         files_only = [f"{path}/{FILES_ONLY}" for path in own_files_of]
         self._git("sparse-checkout", "set", "--cone", *ALWAYS_CHECKED_OUT, *sorted({*directories, *files_only}))
 
+    def focus_patterns(self, patterns: Sequence[str]) -> None:
+        """Check out only the files matching ``patterns`` (gitignore syntax, a non-cone sparse checkout)."""
+        self._git("sparse-checkout", "set", "--no-cone", *patterns)
+
     def refresh(self) -> str:
         """Move to the remote's newest commit, dropping local commits that were never pushed and untracked
         files (the work directory's lock is outside the clone)."""

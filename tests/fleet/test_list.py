@@ -1,0 +1,165 @@
+"""``vending list``: the subscriptions and decommissioned names of a trunk, as a user or a CI host reads them."""
+
+from __future__ import annotations
+
+import json
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+import pytest
+from jsonschema import Draft202012Validator
+from testing.cli import run_cli
+from testing.requests import request_data, write_request
+from testing.trunks import git, init_trunk
+
+from vending.trunk.records import StatusRecord, record_path
+
+DEV, PROD = "@example/platform-dev", "@example/platform-prod"
+ADMINS = "@example/platform-admins"
+REPO = Path(__file__).resolve().parents[2]
+EXAMPLES = REPO / "examples" / "requests"
+SUBSCRIPTION_ID = "11111111-2222-3333-4444-555555555555"
+
+
+def submit(trunk: Path, identity: str, *requests: Path) -> None:
+    result = run_cli("submit", *requests, "--trunk", trunk, "--as", identity, "--skip-azure-checks")
+    assert result.code == 0, result.stderr
+
+
+def record_status(trunk: Path, record: StatusRecord) -> None:
+    """A recorded status, committed as ``vending status --record`` would."""
+    path = trunk / record_path(record.environment, record.name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(record.text(), encoding="utf-8")
+    git(trunk, "add", "-A")
+    git(trunk, "-c", "user.name=ci", "-c", "user.email=ci@example.com", "commit", "-qm", "status: recorded")
+
+
+def build_fleet(base: Path) -> Path:
+    """A trunk with app-dev (status recorded), payments-prod, platform-management (adopted, decommissioned)."""
+    trunk = init_trunk(base / "trunk")
+    submit(trunk, DEV, EXAMPLES / "app-dev.yaml", EXAMPLES / "platform-management.yaml")
+    submit(trunk, PROD, EXAMPLES / "payments-prod.yaml")
+    decommission = ("decommission", "platform-management", "--trunk", trunk, "--as", DEV)
+    done = run_cli(*decommission, "--confirm", "platform-management", "--requested-by", "bob@contoso.com")
+    assert done.code == 0, done.stderr
+    since = "2026-01-02T03:04:05Z"
+    record_status(trunk, StatusRecord("app-dev", "dev", "ready", since, subscriptionId=SUBSCRIPTION_ID))
+    return trunk
+
+
+@pytest.fixture(scope="module")
+def fleet(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_fleet(tmp_path_factory.mktemp("fleet"))
+
+
+@pytest.fixture(scope="module")
+def remote(fleet: Path) -> Path:
+    bare = fleet.parent / "remote.git"
+    git(fleet.parent, "clone", "--quiet", "--bare", str(fleet), str(bare))
+    return bare
+
+
+def schema(name: str) -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads((files("vending") / "schemas" / "output" / name).read_text("utf-8"))
+    return loaded
+
+
+def listed(*args: str | Path) -> dict[str, Any]:
+    result = run_cli("list", *args, "--output", "json")
+    assert result.code == 0, result.stderr
+    document: dict[str, Any] = result.json()
+    Draft202012Validator(schema("list.schema.json")).validate(document)
+    return document
+
+
+def by_name(document: dict[str, Any], key: str) -> dict[str, dict[str, Any]]:
+    return {item["name"]: item for item in document[key]}
+
+
+@pytest.mark.parametrize("where", ["working tree", "bare path", "file URL"])
+def test_list_shows_live_and_decommissioned_with_ids(fleet: Path, remote: Path, where: str) -> None:
+    trunk = {"working tree": str(fleet), "bare path": str(remote), "file URL": f"file://{remote}"}[where]
+    document = listed("--trunk", trunk)
+    live = by_name(document, "subscriptions")
+    assert sorted(live) == ["app-dev", "payments-prod"]
+    assert live["app-dev"] == {
+        "name": "app-dev",
+        "environment": "dev",
+        "displayName": "App team (dev)",
+        "managementGroup": "mg-corp-dev",
+        "subscriptionId": SUBSCRIPTION_ID,
+        "deletion": "cancel",
+        "state": "ready",
+    }
+    assert live["payments-prod"]["subscriptionId"] is None
+    assert live["payments-prod"]["deletion"] == "retain"
+    (gone,) = document["decommissioned"]
+    assert gone["name"] == "platform-management" and gone["environment"] == "dev"
+    assert gone["subscriptionId"] == "00000000-0000-0000-0000-0000000000aa"
+    assert gone["date"].startswith("20")
+
+
+def test_list_of_one_environment(fleet: Path) -> None:
+    document = listed("--trunk", fleet, "--environment", "prod")
+    assert [item["name"] for item in document["subscriptions"]] == ["payments-prod"]
+    assert document["decommissioned"] == []
+
+
+def test_an_unknown_environment_names_the_known_ones(fleet: Path) -> None:
+    result = run_cli("list", "--trunk", fleet, "--environment", "staging")
+    assert result.code == 2
+    assert "'staging'" in result.stderr and "dev, prod" in result.stderr
+    as_json = run_cli("list", "--trunk", fleet, "--environment", "staging", "--output", "json")
+    assert as_json.code == 2
+    Draft202012Validator(schema("error.schema.json")).validate(as_json.json())
+
+
+def test_text_is_a_table_with_counts(fleet: Path) -> None:
+    result = run_cli("list", "--trunk", fleet)
+    assert result.code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].split()[:2] == ["NAME", "ENVIRONMENT"]
+    row = next(line for line in lines if line.startswith("app-dev "))
+    assert "App team (dev)" in row and SUBSCRIPTION_ID in row and row.rstrip().endswith("cancel")
+    assert lines[0].index("DISPLAY NAME") == row.index("App team (dev)")
+    assert any(line.startswith("platform-management ") for line in lines)
+    assert lines[-1] == "2 subscription(s), 1 decommissioned"
+
+
+def test_an_empty_trunk_lists_nothing(tmp_path: Path) -> None:
+    trunk = init_trunk(tmp_path / "trunk")
+    assert listed("--trunk", trunk) == {"subscriptions": [], "decommissioned": []}
+    assert run_cli("list", "--trunk", trunk).stdout.splitlines()[-1] == "0 subscription(s), 0 decommissioned"
+
+
+def test_a_url_reads_only_what_listing_needs(remote: Path, tmp_path: Path) -> None:
+    """From a URL, the clone checks out the requests, facts, tombstones and records, never a rendered file."""
+    from vending.trunk.workdir import Reading, read_trunk
+
+    with read_trunk(f"file://{remote}", "main", Reading.LISTING) as root:
+        present = {path.relative_to(root).as_posix() for path in root.rglob("*") if path.is_file()}
+    assert "subscriptions/dev/app-dev/request.yaml" in present
+    assert "subscriptions/dev/app-dev/facts.json" in present
+    assert record_path("dev", "app-dev") in present
+    assert not [path for path in present if path.endswith((".tf", "terraform.yaml")) and ".git/" not in path]
+
+
+def test_an_unreadable_trunk_exits_5(tmp_path: Path) -> None:
+    result = run_cli("list", "--trunk", f"file://{tmp_path}/missing.git", "--output", "json")
+    assert result.code == 5
+    Draft202012Validator(schema("error.schema.json")).validate(result.json())
+
+
+def test_a_request_written_by_hand_without_facts_is_listed_as_retain(tmp_path: Path) -> None:
+    trunk = init_trunk(tmp_path / "trunk")
+    folder = trunk / "subscriptions" / "dev" / "by-hand"
+    write_request(folder, request_data("by-hand", displayName="By hand"), "request.yaml")
+    (item,) = listed("--trunk", trunk)["subscriptions"]
+    assert (item["name"], item["displayName"], item["deletion"], item["subscriptionId"]) == (
+        "by-hand",
+        "By hand",
+        "retain",
+        None,
+    )

@@ -1,0 +1,119 @@
+"""Reading a trunk's files defensively: every file vending reads from a trunk comes through here.
+
+A trunk is input like any other: a commit can put bytes that are not UTF-8 in any file, a symlink where a
+subscription folder or file belongs, or a file where a folder belongs. Each read refuses a symlink anywhere on
+the path below the trunk's root (so nothing outside the clone is ever read), a folder where a file belongs,
+and bytes that are not UTF-8, with an :class:`~vending.errors.InputError` (exit 2) naming the trunk file and
+what to do.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path, PurePosixPath
+
+from vending.errors import Finding, InputError
+
+REPAIR = "repair it with a commit; 'vending check' lists what is damaged"
+
+
+def damaged(path: str, reason: str, *, advice: str = REPAIR) -> InputError:
+    """The error of one damaged trunk file: exit 2, naming the file, what is wrong and what to do."""
+    return InputError(f"{path} is damaged", [Finding(path, "", f"{reason}; {advice}")])
+
+
+def _kind(root: Path, rel: str) -> int | None:
+    """The ``lstat`` mode of ``rel`` under ``root`` (None when absent); a symlink or a non-folder on the way
+    is damage."""
+    parts = PurePosixPath(rel).parts
+    current = root
+    for index, part in enumerate(parts):
+        current = current / part
+        try:
+            mode = os.lstat(current).st_mode
+        except FileNotFoundError:
+            return None
+        except NotADirectoryError:
+            shown = "/".join(parts[:index])
+            raise damaged(shown, "a file where a folder belongs") from None
+        if stat.S_ISLNK(mode):
+            raise damaged("/".join(parts[: index + 1]), "a symlink; vending never follows links inside a trunk")
+        if index < len(parts) - 1 and not stat.S_ISDIR(mode):
+            raise damaged("/".join(parts[: index + 1]), "a file where a folder belongs")
+    return mode if parts else os.lstat(root).st_mode
+
+
+def read_bytes(root: Path, rel: str) -> bytes | None:
+    """The bytes of the trunk file ``rel`` (None when there is no such file)."""
+    mode = _kind(root, rel)
+    if mode is None:
+        return None
+    if stat.S_ISDIR(mode):
+        raise damaged(rel, "a folder where a file belongs")
+    if not stat.S_ISREG(mode):
+        raise damaged(rel, "not a regular file")
+    try:
+        fd = os.open(root / rel, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError as exc:
+        raise damaged(rel, f"cannot be read ({exc.strerror})") from exc
+    with os.fdopen(fd, "rb") as handle:
+        return handle.read()
+
+
+def read_text(root: Path, rel: str) -> str | None:
+    """The UTF-8 text of the trunk file ``rel`` (None when there is no such file)."""
+    raw = read_bytes(root, rel)
+    if raw is None:
+        return None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise damaged(rel, f"not UTF-8 text (invalid byte at offset {exc.start})") from exc
+
+
+def is_file(root: Path, rel: str) -> bool:
+    """Whether ``rel`` is a regular file of the trunk (symlinks on the way are damage)."""
+    mode = _kind(root, rel)
+    return mode is not None and stat.S_ISREG(mode)
+
+
+def is_folder(root: Path, rel: str) -> bool:
+    """Whether ``rel`` is a folder of the trunk; a file or a symlink where it belongs is damage."""
+    mode = _kind(root, rel)
+    if mode is None:
+        return False
+    if not stat.S_ISDIR(mode):
+        raise damaged(rel, "a file where a folder belongs")
+    return True
+
+
+def folders(root: Path, rel: str, *, skip_files: bool = True) -> list[str]:
+    """The names of the folders directly in the trunk folder ``rel``, sorted; a symlink among them is damage
+    (and a file too, unless ``skip_files``)."""
+    if not is_folder(root, rel):
+        return []
+    found: list[str] = []
+    with os.scandir(root / rel) as entries:
+        for entry in entries:
+            if entry.is_symlink():
+                raise damaged(f"{rel}/{entry.name}", "a symlink; vending never follows links inside a trunk")
+            if entry.is_dir(follow_symlinks=False):
+                found.append(entry.name)
+            elif not skip_files:
+                raise damaged(f"{rel}/{entry.name}", "a file where a folder belongs")
+    return sorted(found)
+
+
+def files(root: Path, rel: str) -> list[str]:
+    """The names of the regular files directly in the trunk folder ``rel``, sorted; a symlink is damage."""
+    if not is_folder(root, rel):
+        return []
+    found: list[str] = []
+    with os.scandir(root / rel) as entries:
+        for entry in entries:
+            if entry.is_symlink():
+                raise damaged(f"{rel}/{entry.name}", "a symlink; vending never follows links inside a trunk")
+            if entry.is_file(follow_symlinks=False):
+                found.append(entry.name)
+    return sorted(found)
