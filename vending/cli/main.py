@@ -51,6 +51,10 @@ COMMANDS = {
         "vending.cli.render:render_command",
         "Write the files the requests would add to the trunk; no git, no Azure.",
     ),
+    "show": LazyCommand(
+        "vending.cli.show:show_command",
+        "Show one subscription: its request, its history with trailers and its last recorded status.",
+    ),
     "submit": LazyCommand(
         "vending.cli.submit:submit_command",
         "Validate, check against Azure, render and commit each request to the trunk, then push.",
