@@ -9,6 +9,7 @@ from pathlib import Path
 
 from vending.errors import Finding, InputError, ScopeError
 from vending.request.yamlio import load_plain_yaml
+from vending.trunk import safe_read
 from vending.trunk.config import Environment, TrunkConfig, load_config
 from vending.trunk.landing import Round, focus_on, land
 from vending.trunk.layout import REQUEST_FILE
@@ -154,9 +155,9 @@ def plan_decommission(
 def _original_requester(directory: Path) -> str:
     """The requestedBy of the subscription's request, the default requester of its decommission."""
     try:
-        data = load_plain_yaml((directory / REQUEST_FILE).read_text(encoding="utf-8"))
+        data = load_plain_yaml(safe_read.read_text(directory, REQUEST_FILE) or "")
         return str(data["requestedBy"])
-    except (OSError, KeyError, TypeError, ValueError):
+    except (OSError, KeyError, TypeError, ValueError, InputError):
         return "unknown@users.noreply.github.com"
 
 

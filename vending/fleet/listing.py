@@ -108,7 +108,7 @@ def require_environment(config: TrunkConfig, environment: str) -> str:
 
 def subscription_folders(root: Path, env_path: str) -> list[str]:
     """The subscription folders of an environment: names start with a letter, the layout's folders with ``_``."""
-    return [name for name in safe_read.folders(root, env_path) if name[:1].isalnum()]
+    return safe_read.subscription_folders(root, env_path)
 
 
 def read_listed(root: Path, environment: str, env_path: str, name: str) -> Listed:

@@ -105,6 +105,15 @@ def folders(root: Path, rel: str, *, skip_files: bool = True) -> list[str]:
     return sorted(found)
 
 
+def subscription_folders(root: Path, env_path: str) -> list[str]:
+    """The subscription folders of an environment (their names start with a letter or digit; the layout's own
+    folders with ``_``). A file named like a subscription, where its folder belongs, is damage."""
+    for name in files(root, env_path):
+        if name[:1].isalnum() and "." not in name:
+            raise damaged(f"{env_path}/{name}", "a file where a subscription folder belongs")
+    return [name for name in folders(root, env_path) if name[:1].isalnum()]
+
+
 def files(root: Path, rel: str) -> list[str]:
     """The names of the regular files directly in the trunk folder ``rel``, sorted; a symlink is damage."""
     if not is_folder(root, rel):
