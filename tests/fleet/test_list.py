@@ -95,16 +95,17 @@ def test_an_empty_trunk_lists_nothing(tmp_path: Path) -> None:
     assert run_cli("list", "--trunk", trunk).stdout.splitlines()[-1] == "0 subscription(s), 0 decommissioned"
 
 
-def test_a_url_reads_only_what_listing_needs(remote: Path, tmp_path: Path) -> None:
-    """From a URL, the clone checks out the requests, facts, tombstones and records, never a rendered file."""
-    from vending.trunk.workdir import Reading, read_trunk
+def test_a_url_reads_only_what_listing_needs(remote: Path) -> None:
+    """From a URL, only the requests, facts, tombstones, records and vending.yaml are fetched, never a render."""
+    from vending.fleet.listing_files import TipFiles, trunk_files
 
-    with read_trunk(f"file://{remote}", "main", Reading.LISTING) as root:
-        present = {path.relative_to(root).as_posix() for path in root.rglob("*") if path.is_file()}
+    with trunk_files(f"file://{remote}", "main") as files:
+        assert isinstance(files, TipFiles)
+        present = set(files.contents)
     assert "subscriptions/dev/app-dev/request.yaml" in present
     assert "subscriptions/dev/app-dev/facts.json" in present
     assert record_path("dev", "app-dev") in present
-    assert not [path for path in present if path.endswith((".tf", "terraform.yaml")) and ".git/" not in path]
+    assert not [path for path in present if path.endswith((".tf", "terraform.yaml", "kustomization.yaml"))]
 
 
 def test_an_unreadable_trunk_exits_5(tmp_path: Path) -> None:
@@ -124,3 +125,23 @@ def test_a_request_written_by_hand_without_facts_is_listed_as_retain(tmp_path: P
         "retain",
         None,
     )
+
+
+@pytest.mark.parametrize(
+    ("written", "shown"),
+    [
+        ("displayName: Plain words (dev)", "Plain words (dev)"),
+        ("displayName: 'yes'", "yes"),
+        ('displayName: "Team: A # 1"', "Team: A # 1"),
+        ("displayName: Team # a comment", "Team"),
+        ("displayName: &anchor Anchored", "Anchored"),
+    ],
+)
+def test_list_reads_display_names_as_yaml_does(tmp_path: Path, written: str, shown: str) -> None:
+    trunk = init_trunk(tmp_path / "trunk")
+    folder = trunk / "subscriptions" / "dev" / "by-hand"
+    folder.mkdir(parents=True)
+    text = f"name: by-hand\n{written}\nmanagementGroup: mg-corp-dev\nowners:\n- principalId: x\n"
+    (folder / "request.yaml").write_text(text, encoding="utf-8")
+    (item,) = listed("--trunk", trunk)["subscriptions"]
+    assert item["displayName"] == shown

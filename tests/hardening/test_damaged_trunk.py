@@ -190,3 +190,19 @@ def test_a_symlink_out_of_the_trunk_is_never_followed(healthy: Path, tmp_path: P
     assert f"{APP}/request.yaml: a symlink" in result.stderr
     assert "repair it with a commit; 'vending check' lists what is damaged" in result.stderr
     assert os.path.islink(trunk / APP / "request.yaml")
+
+
+@pytest.mark.parametrize(
+    "damage", ["request.yaml not UTF-8", "subscription folder a symlink", "request.yaml a symlink", "tombstone a list"]
+)
+@pytest.mark.parametrize("command", ["list", "show"])
+def test_damage_read_from_a_url_is_named_too(healthy: Path, tmp_path: Path, damage: str, command: str) -> None:
+    """From a URL the files are read from git objects, not a checkout: the same damage, the same answer."""
+    make_damage, damaged_path = DAMAGES[damage]
+    trunk = _damaged_copy(healthy, tmp_path, make_damage)
+    git(tmp_path, "clone", "--quiet", "--bare", str(trunk), str(tmp_path / "remote.git"))
+    url = f"file://{tmp_path / 'remote.git'}"
+    args = ["list", "--trunk", url] if command == "list" else ["show", "app-dev", "--trunk", url]
+    result = run_cli(*args, "--output", "json")
+    assert result.code == 2, result.stdout + result.stderr
+    assert result.json()["findings"][0]["file"] == damaged_path

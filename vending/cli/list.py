@@ -18,9 +18,9 @@ from vending.errors import ExitCode
 def list_command(printer: Printer, trunk: str, environment: str | None, branch: str) -> int:
     """List the subscriptions and the decommissioned names of the trunk."""
     from vending.fleet.listing import list_trunk
-    from vending.trunk.workdir import Reading, read_trunk
+    from vending.fleet.listing_files import trunk_files
 
-    with read_trunk(trunk, branch, Reading.LISTING) as root:
+    with trunk_files(trunk, branch) as root:
         listing = list_trunk(root, environment)
 
     def text() -> None:

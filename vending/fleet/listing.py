@@ -10,19 +10,28 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import yaml
 
 from vending.errors import Finding, InputError
+from vending.fleet.listing_files import TrunkFiles
 from vending.request.yamlio import load_plain_yaml
 from vending.trunk import safe_read
-from vending.trunk.config import TrunkConfig, load_config
-from vending.trunk.layout import DECOMMISSIONED_DIR, FACTS_FILE, REQUEST_FILE
+from vending.trunk.config import TrunkConfig
+from vending.trunk.layout import FACTS_FILE, REQUEST_FILE
 from vending.trunk.records import StatusRecord, parse_record, record_path
+
+LISTED_KEYS = ("displayName", "managementGroup")
+PLAIN_VALUE = re.compile(r"[A-Za-z][A-Za-z0-9 ()._-]*[A-Za-z0-9()._-]|[A-Za-z]")
+"""A plain scalar YAML reads as this very string: a letter first, no quote, '#', ':', flow or block indicator."""
+YAML_WORDS = frozenset({"y", "n", "yes", "no", "on", "off", "true", "false", "null"})
+UNUSUAL_STARTS = frozenset({"%", "&", "*", "!", "?", "{", "[", "'", '"', "|", ">", "@", "`"})
+"""Column-0 characters vending's YAML writer never puts before a top-level key: a sign the file was written by
+hand, so the YAML parser reads it."""
 
 
 @dataclass(frozen=True)
@@ -84,16 +93,16 @@ class Listing:
         return sorted({item.name for item in self.subscriptions} | {item.name for item in self.decommissioned})
 
 
-def list_trunk(root: Path, environment: str | None = None) -> Listing:
-    """Every subscription and decommissioned name of the checked-out trunk at ``root`` (of one environment
-    when ``environment`` is given; an unknown one is refused naming the known ones)."""
-    config = load_config(root)
+def list_trunk(root: TrunkFiles, environment: str | None = None) -> Listing:
+    """Every subscription and decommissioned name of the trunk (of one environment when ``environment`` is
+    given; an unknown one is refused naming the known ones)."""
+    config = root.config()
     chosen = [require_environment(config, environment)] if environment else sorted(config.environments)
     live: list[Listed] = []
     gone: list[Gone] = []
     for env in chosen:
         env_path = config.environments[env].path
-        live += [read_listed(root, env, env_path, name) for name in subscription_folders(root, env_path)]
+        live += [read_listed(root, env, env_path, name) for name in root.subscription_folders(env_path)]
         gone += tombstones(root, env, env_path)
     return Listing(tuple(live), tuple(sorted(gone, key=lambda item: (item.environment, item.name))))
 
@@ -106,14 +115,9 @@ def require_environment(config: TrunkConfig, environment: str) -> str:
     raise InputError(f"unknown environment {environment!r}", [Finding("--environment", "", message)])
 
 
-def subscription_folders(root: Path, env_path: str) -> list[str]:
-    """The subscription folders of an environment: names start with a letter, the layout's folders with ``_``."""
-    return safe_read.subscription_folders(root, env_path)
-
-
-def read_listed(root: Path, environment: str, env_path: str, name: str) -> Listed:
+def read_listed(root: TrunkFiles, environment: str, env_path: str, name: str) -> Listed:
     request_path = f"{env_path}/{name}/{REQUEST_FILE}"
-    request = read_mapping(root, request_path, yaml_text=True)
+    request = read_request_fields(root, request_path)
     if request is None:
         raise safe_read.damaged(f"{env_path}/{name}", f"a subscription folder without its {REQUEST_FILE}")
     facts = read_mapping(root, f"{env_path}/{name}/{FACTS_FILE}") or {}
@@ -130,23 +134,43 @@ def read_listed(root: Path, environment: str, env_path: str, name: str) -> Liste
     )
 
 
-def read_status(root: Path, environment: str, name: str) -> StatusRecord | None:
+def read_request_fields(root: TrunkFiles, path: str) -> Mapping[str, Any] | None:
+    """The keys of a request that ``list`` shows: read from the lines vending writes when they are plain, else
+    from the whole YAML document."""
+    text = root.read_text(path)
+    if text is None:
+        return None
+    plain = plain_fields(text, LISTED_KEYS)
+    return plain if plain is not None else parse_mapping(text, path, yaml_text=True)
+
+
+def plain_fields(text: str, keys: tuple[str, ...]) -> dict[str, str] | None:
+    """``key: value`` of each of ``keys`` at column 0, when every value is an unquoted plain string that YAML reads
+    as itself and nothing in the file (a second document, a tag, an anchor, a repeated key) could change what
+    the lines say; None sends the file to the YAML parser."""
+    found: dict[str, str] = {}
+    for line in text.splitlines():
+        if line[:1] in UNUSUAL_STARTS or line.startswith(("---", "...")):
+            return None
+        key, _, value = line.partition(": ")
+        if key in keys:
+            if key in found or not PLAIN_VALUE.fullmatch(value) or value.lower() in YAML_WORDS:
+                return None
+            found[key] = value
+    return found if len(found) == len(keys) else None
+
+
+def read_status(root: TrunkFiles, environment: str, name: str) -> StatusRecord | None:
     path = record_path(environment, name)
-    text = safe_read.read_text(root, path)
+    text = root.read_text(path)
     return None if text is None else parse_record(text, path)
 
 
-def tombstones(root: Path, environment: str, env_path: str) -> list[Gone]:
-    base = f"{env_path}/{DECOMMISSIONED_DIR}"
-    found: list[Gone] = []
-    for shard in safe_read.folders(root, base, skip_files=False):
-        for file in safe_read.files(root, f"{base}/{shard}"):
-            if file.endswith(".json"):
-                found.append(read_tombstone(root, environment, f"{base}/{shard}/{file}"))
-    return found
+def tombstones(root: TrunkFiles, environment: str, env_path: str) -> list[Gone]:
+    return [read_tombstone(root, environment, path) for path in root.tombstone_files(env_path)]
 
 
-def read_tombstone(root: Path, environment: str, path: str) -> Gone:
+def read_tombstone(root: TrunkFiles, environment: str, path: str) -> Gone:
     data = read_mapping(root, path) or {}
     return Gone(
         name=path.rsplit("/", 1)[1].removesuffix(".json"),
@@ -157,11 +181,13 @@ def read_tombstone(root: Path, environment: str, path: str) -> Gone:
     )
 
 
-def read_mapping(root: Path, path: str, *, yaml_text: bool = False) -> Mapping[str, Any] | None:
+def read_mapping(root: TrunkFiles, path: str, *, yaml_text: bool = False) -> Mapping[str, Any] | None:
     """A trunk file holding one JSON object (or, with ``yaml_text``, one YAML mapping); damage names the file."""
-    text = safe_read.read_text(root, path)
-    if text is None:
-        return None
+    text = root.read_text(path)
+    return None if text is None else parse_mapping(text, path, yaml_text=yaml_text)
+
+
+def parse_mapping(text: str, path: str, *, yaml_text: bool = False) -> Mapping[str, Any]:
     try:
         data = load_plain_yaml(text) if yaml_text else json.loads(text)
     except (ValueError, yaml.YAMLError) as exc:

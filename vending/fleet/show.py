@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Any
 
 from vending.errors import Finding, InputError
@@ -17,12 +16,12 @@ from vending.fleet.listing import (
     read_mapping,
     read_status,
 )
-from vending.trunk.config import load_config
+from vending.fleet.listing_files import TrunkFiles, trunk_files
 from vending.trunk.history import LoggedCommit, path_history
 from vending.trunk.layout import REQUEST_FILE
 from vending.trunk.records import StatusRecord, record_path
 from vending.trunk.state import paths_of
-from vending.trunk.workdir import Reading, read_trunk, temporary_directory
+from vending.trunk.workdir import temporary_directory
 
 
 @dataclass(frozen=True)
@@ -69,7 +68,7 @@ def commit_json(commit: LoggedCommit) -> dict[str, Any]:
 def show_subscription(location: str, branch: str, name: str) -> Shown:
     """The subscription (or decommissioned name) ``name`` of the trunk at ``location``; an unknown name is
     refused with the closest known names."""
-    with read_trunk(location, branch, Reading.LISTING) as root:
+    with trunk_files(location, branch) as root:
         listing = list_trunk(root)
         found = _find(listing.subscriptions, name) or _find(listing.decommissioned, name)
         if found is None:
@@ -85,9 +84,9 @@ def _find(items: tuple[Listed, ...] | tuple[Gone, ...], name: str) -> Listed | G
     return next((item for item in items if item.name == name), None)
 
 
-def _read(root: Path, found: Listed | Gone) -> tuple[Shown, list[str]]:
-    """What the checkout says of ``found``, and the trunk paths whose history is its history."""
-    paths = paths_of(load_config(root), found.environment)
+def _read(root: TrunkFiles, found: Listed | Gone) -> tuple[Shown, list[str]]:
+    """What the trunk says of ``found``, and the trunk paths whose history is its history."""
+    paths = paths_of(root.config(), found.environment)
     status = read_status(root, found.environment, found.name)
     logged = [paths.subscription(found.name), paths.tombstone(found.name), record_path(found.environment, found.name)]
     if isinstance(found, Listed):

@@ -106,10 +106,6 @@ class TrunkClone:
                 raise
             raise damaged(found.group(1), "a file or a symlink where a folder belongs") from exc
 
-    def focus_patterns(self, patterns: Sequence[str]) -> None:
-        """Check out only the files matching ``patterns`` (gitignore syntax, a non-cone sparse checkout)."""
-        self._git("sparse-checkout", "set", "--no-cone", *patterns)
-
     def refresh(self) -> str:
         """Move to the remote's newest commit, dropping local commits that were never pushed and untracked
         files (the work directory's lock is outside the clone)."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import stat
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from vending.errors import Finding, InputError
 
@@ -23,30 +23,35 @@ def damaged(path: str, reason: str, *, advice: str = REPAIR) -> InputError:
     return InputError(f"{path} is damaged", [Finding(path, "", f"{reason}; {advice}")])
 
 
-def _kind(root: Path, rel: str) -> int | None:
+def _kind(root: Path, rel: str, verified: set[str] | None = None) -> int | None:
     """The ``lstat`` mode of ``rel`` under ``root`` (None when absent); a symlink or a non-folder on the way
-    is damage."""
-    parts = PurePosixPath(rel).parts
-    current = root
-    for index, part in enumerate(parts):
-        current = current / part
+    is damage. Folders named in ``verified`` were checked already; the ones checked here are added."""
+    parts = rel.split("/") if rel else []
+    base = os.fspath(root)
+    mode = os.lstat(base).st_mode
+    for index in range(len(parts)):
+        prefix = "/".join(parts[: index + 1])
+        last = index == len(parts) - 1
+        if not last and verified is not None and prefix in verified:
+            continue
         try:
-            mode = os.lstat(current).st_mode
+            mode = os.lstat(f"{base}/{prefix}").st_mode
         except FileNotFoundError:
             return None
         except NotADirectoryError:
-            shown = "/".join(parts[:index])
-            raise damaged(shown, "a file where a folder belongs") from None
+            raise damaged("/".join(parts[:index]), "a file where a folder belongs") from None
         if stat.S_ISLNK(mode):
-            raise damaged("/".join(parts[: index + 1]), "a symlink; vending never follows links inside a trunk")
-        if index < len(parts) - 1 and not stat.S_ISDIR(mode):
-            raise damaged("/".join(parts[: index + 1]), "a file where a folder belongs")
-    return mode if parts else os.lstat(root).st_mode
+            raise damaged(prefix, "a symlink; vending never follows links inside a trunk")
+        if not last and not stat.S_ISDIR(mode):
+            raise damaged(prefix, "a file where a folder belongs")
+        if not last and verified is not None:
+            verified.add(prefix)
+    return mode
 
 
-def read_bytes(root: Path, rel: str) -> bytes | None:
-    """The bytes of the trunk file ``rel`` (None when there is no such file)."""
-    mode = _kind(root, rel)
+def read_bytes(root: Path, rel: str, verified: set[str] | None = None) -> bytes | None:
+    """The bytes of the trunk file ``rel`` (None when there is no such file); ``verified`` as for ``_kind``."""
+    mode = _kind(root, rel, verified)
     if mode is None:
         return None
     if stat.S_ISDIR(mode):
@@ -54,16 +59,16 @@ def read_bytes(root: Path, rel: str) -> bytes | None:
     if not stat.S_ISREG(mode):
         raise damaged(rel, "not a regular file")
     try:
-        fd = os.open(root / rel, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        fd = os.open(f"{os.fspath(root)}/{rel}", os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
     except OSError as exc:
         raise damaged(rel, f"cannot be read ({exc.strerror})") from exc
     with os.fdopen(fd, "rb") as handle:
         return handle.read()
 
 
-def read_text(root: Path, rel: str) -> str | None:
+def read_text(root: Path, rel: str, verified: set[str] | None = None) -> str | None:
     """The UTF-8 text of the trunk file ``rel`` (None when there is no such file)."""
-    raw = read_bytes(root, rel)
+    raw = read_bytes(root, rel, verified)
     if raw is None:
         return None
     try:

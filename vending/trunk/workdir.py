@@ -18,31 +18,11 @@ from git.exc import GitError
 from vending.errors import Finding, InputError, TrunkError
 from vending.reporting.redact import redact
 from vending.trunk.landing import focus_on
-from vending.trunk.layout import (
-    CONFIG_FILE,
-    DECOMMISSIONED_DIR,
-    DOCS_CODEOWNERS,
-    FACTS_FILE,
-    GITHUB_CODEOWNERS,
-    REQUEST_FILE,
-    STATUS_DIR,
-)
+from vending.trunk.layout import CONFIG_FILE
 from vending.trunk.repository import TrunkClone, clone_branch, git_reason, unreachable
 
 WORKDIR_PREFIX = "vending-submit-"
 LOCK_NAME = ".vending-lock"
-LISTING_PATTERNS = (
-    "/*",
-    "!/*/",
-    f"/{GITHUB_CODEOWNERS}",
-    f"/{DOCS_CODEOWNERS}",
-    f"{REQUEST_FILE}",
-    f"{FACTS_FILE}",
-    f"{DECOMMISSIONED_DIR}/",
-    f"/{STATUS_DIR}/",
-)
-"""What ``Reading.LISTING`` checks out (non-cone sparse patterns): the root's files, CODEOWNERS, each
-subscription's request and facts, the tombstones and the recorded statuses."""
 
 
 def is_working_tree(location: str) -> bool:
@@ -71,7 +51,6 @@ class Reading(Enum):
         "the root's files, each environment's own files and the folders of the named subscriptions and networks "
         "(vending.trunk.state.focus_paths): what validating a request reads"
     )
-    LISTING = "the root's files and every request.yaml, facts.json, tombstone and status record: what list reads"
 
 
 @contextmanager
@@ -118,10 +97,7 @@ def _read_clone(
             return
         clone = TrunkClone(repo, location, branch)
         clone.quiet_maintenance()  # no automatic maintenance after each fetch of contents
-        if reading is Reading.LISTING:
-            clone.focus_patterns(LISTING_PATTERNS)
-        else:
-            clone.focus([])
+        clone.focus([])
         clone.checkout()
         if reading is Reading.INDEXES and (target / CONFIG_FILE).is_file():
             focus_on(clone, *about)
