@@ -15,6 +15,9 @@ from pathlib import Path
 
 from git import GitCommandError, InvalidGitRepositoryError, NoSuchPathError, Repo
 
+from vending.errors import Finding, InputError
+from vending.reporting.redact import redact
+from vending.trunk.layout import CONFIG_FILE
 from vending.trunk.repository import FILTERING_UPLOAD_PACK, is_local_path, unreachable
 
 SYMLINK_MODE = "120000"
@@ -49,8 +52,11 @@ def _open(location: str, branch: str, scratch: Path) -> Repo:
     if is_local_path(location):
         try:
             return Repo(location)
-        except (InvalidGitRepositoryError, NoSuchPathError) as exc:
-            raise GitCommandError(["git", "-C", location], 128, f"fatal: not a git repository: {location}") from exc
+        except InvalidGitRepositoryError as exc:
+            message = f"has no {CONFIG_FILE} and is no git repository: give a trunk's working tree, a bare one or a URL"
+            raise InputError("not a trunk", [Finding(redact(location), "", message)]) from exc
+        except NoSuchPathError as exc:
+            raise GitCommandError(["git", "-C", location], 128, f"fatal: no such directory: {location}") from exc
     options = ["--filter=blob:none"]
     file_url = location.startswith("file://")
     if file_url:
