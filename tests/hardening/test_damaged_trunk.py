@@ -80,6 +80,7 @@ DAMAGES: dict[str, tuple[Damage, str]] = {
     "ranges.json an object for a list": (_bytes(RANGES, b'{"ranges": {"a": 1}}\n'), RANGES),
     "tombstone not UTF-8": (_bytes(TOMBSTONE), TOMBSTONE),
     "tombstone a list": (_bytes(TOMBSTONE, b"[1, 2]\n"), TOMBSTONE),
+    "tombstone a symlink": (_symlink(TOMBSTONE, folder=False), TOMBSTONE),
     "kustomization not UTF-8": (_bytes("subscriptions/dev/kustomization.yaml"), "subscriptions/dev/kustomization.yaml"),
     "status record not UTF-8": (_bytes(STATUS), STATUS),
     "subscription folder a symlink": (_symlink(APP, folder=True), APP),
