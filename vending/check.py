@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -17,7 +16,8 @@ from vending.render.subscription import initial_deletion, render_subscription
 from vending.render.trunkfiles import derived_files, layout_files, legacy_cluster_files, subscription_layout_files
 from vending.request.load import validate_model
 from vending.request.model import Request
-from vending.request.yamlio import YamlDocument, YamlLoadError, load_plain_yaml, parse_yaml_mapping, read_text_bounded
+from vending.request.yamlio import YamlDocument, YamlLoadError, load_plain_yaml, parse_yaml_mapping
+from vending.trunk import safe_read
 from vending.trunk.approvals import Approval, approval_path, parse_approval
 from vending.trunk.config import TrunkConfig, load_config
 from vending.trunk.files import write_tree
@@ -55,7 +55,7 @@ def check_trunk(root: Path, interface_version: str, *, workers: int | None = Non
     jobs = [
         (env_key, directory, found.legacy_policies.get(directory))
         for env_key, env in sorted(config.environments.items())
-        for directory in _subscription_dirs(root / env.path)
+        for directory in _subscription_dirs(root, env.path)
     ]
     results = _run(root, _CheckJob(root, config, interface_version, keep=fix), jobs, workers)
     entries = [result.entry for result in results if result.entry is not None]
@@ -121,11 +121,9 @@ def _tombstone_findings(found: Survey, entries: Sequence[Entry]) -> list[Finding
     ]
 
 
-def _subscription_dirs(env_dir: Path) -> list[str]:
+def _subscription_dirs(root: Path, env_path: str) -> list[str]:
     """The subscription folders of an environment: names start with a letter, the layout's folders with ``_``."""
-    if not env_dir.is_dir():
-        return []
-    return sorted(entry.name for entry in os.scandir(env_dir) if entry.is_dir() and entry.name[:1].isalnum())
+    return safe_read.subscription_folders(root, env_path)
 
 
 Job = tuple[str, str, str | None]
@@ -202,11 +200,9 @@ _STALE = (
 def _approval(root: Path, directory: str) -> tuple[Approval | None, tuple[Finding, ...]]:
     """The subscription's approval, or the finding that it is damaged."""
     path = approval_path(directory)
-    target = root / path
-    if not target.is_file():
-        return None, ()
     try:
-        return parse_approval(target.read_text(encoding="utf-8", errors="replace"), path), ()
+        text = safe_read.read_text(root, path)
+        return (None, ()) if text is None else (parse_approval(text, path), ())
     except InputError as exc:
         return None, exc.findings
 
@@ -241,19 +237,21 @@ _FACTS_ORIGIN = "derived from request.yaml and the recorded deletion policy"
 def _recorded_deletion(root: Path, path: str) -> str | None:
     """The deletion policy the subscription was vended with, from its facts (when readable)."""
     try:
-        data = json.loads((root / path).read_text(encoding="utf-8"))
+        data = json.loads(safe_read.read_text(root, path) or "")
         policy = data["deletionPolicy"]
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, InputError):
         return None
     return policy if policy in ("cancel", "retain") else None
 
 
 def _load_trunk_request(root: Path, path: str) -> tuple[Request | None, list[Finding]]:
-    target = root / path
-    if not target.is_file():
+    try:
+        text = safe_read.read_text(root, path)
+    except InputError as exc:
+        return None, list(exc.findings)
+    if text is None:
         return None, [Finding(path, "", "missing: every subscription directory needs its request.yaml")]
     try:
-        text = read_text_bounded(target, path)
         data = load_plain_yaml(text)
         if isinstance(data, dict):
             try:
@@ -270,10 +268,13 @@ def _load_trunk_request(root: Path, path: str) -> tuple[Request | None, list[Fin
 
 
 def _compare_file(root: Path, path: str, expected: str, origin: str) -> list[Finding]:
-    target = root / path
-    if not target.is_file():
+    try:
+        raw = safe_read.read_bytes(root, path)
+    except InputError as exc:
+        return list(exc.findings)
+    if raw is None:
         return [Finding(path, "", f"missing: it is {origin}; {FIX_HINT} writes it")]
-    actual = target.read_text(encoding="utf-8", errors="replace")
+    actual = raw.decode("utf-8", errors="replace")
     if actual == expected:
         return []
     if _header(actual) != _header(expected):

@@ -25,6 +25,7 @@ LAYERS: dict[str, int] = {
     "vending.codeowners": 1,
     "vending.reporting": 1,
     "vending.trunk.layout": 1,
+    "vending.trunk.safe_read": 1,
     "vending.trunk.config": 2,
     "vending.trunk.state": 2,
     "vending.trunk.files": 2,

@@ -54,15 +54,15 @@ def which(printer: Printer, path: str, trunk: str, branch: str) -> int:
 
 
 def _trunk_owners(trunk: str, branch: str, path: str) -> tuple[str, ...]:
-    from vending.codeowners import LOCATIONS, find_codeowners, owners_of, parse_codeowners
+    from vending.codeowners import LOCATIONS, owners_of
+    from vending.trunk.scope import load_codeowners
     from vending.trunk.workdir import Reading, read_trunk
 
     with read_trunk(trunk, branch, Reading.ROOT) as root:
-        found = find_codeowners(root)
+        found = load_codeowners(root)
         if found is None:
             raise InputError(f"{trunk}: no CODEOWNERS file (looked for {', '.join(LOCATIONS)})")
-        source = found.relative_to(root).as_posix()
-        return owners_of(parse_codeowners(_read_text(found, source), source), path)
+        return owners_of(found, path)
 
 
 def _repo_path(raw: str, trunk: str) -> str:

@@ -51,9 +51,17 @@ COMMANDS = {
         "vending.cli.interface:interface_group",
         "The versioned interface: request schema and compatibility checks.",
     ),
+    "list": LazyCommand(
+        "vending.cli.list:list_command",
+        "List the subscriptions and the decommissioned names of the trunk.",
+    ),
     "render": LazyCommand(
         "vending.cli.render:render_command",
         "Write the files the requests would add to the trunk; no git, no Azure.",
+    ),
+    "show": LazyCommand(
+        "vending.cli.show:show_command",
+        "Show one subscription: its request, its history with trailers and its last recorded status.",
     ),
     "submit": LazyCommand(
         "vending.cli.submit:submit_command",

@@ -12,6 +12,7 @@ from vending.errors import Finding, InputError
 from vending.request.fields import LOCATION_RE, MANAGEMENT_GROUP_RE, DnsLabel, Duration, StrictModel, rule_error
 from vending.request.load import validate_model
 from vending.request.yamlio import YamlLoadError, parse_yaml_mapping, read_text_bounded
+from vending.trunk import safe_read
 from vending.trunk.layout import CONFIG_FILE as CONFIG_FILE
 from vending.trunk.layout import RESERVED_TOP_LEVEL
 
@@ -239,7 +240,7 @@ def load_config_text(text: str, source: str = CONFIG_FILE) -> TrunkConfig:
 def load_config(trunk_dir: Path) -> TrunkConfig:
     """Load the trunk's ``vending.yaml``."""
     path = trunk_dir / CONFIG_FILE
-    if not path.is_file():
+    if not safe_read.is_file(trunk_dir, CONFIG_FILE):
         raise InputError(
             f"{CONFIG_FILE} not found", [Finding(CONFIG_FILE, "", "not found: is this a trunk made by 'vending init'?")]
         )

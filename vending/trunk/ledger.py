@@ -9,6 +9,7 @@ from pathlib import Path
 from vending.errors import InputError
 from vending.render.subscription import RenderedSubscription
 from vending.render.trunkfiles import shard_names, shard_path, shard_text, subscription_layout_files
+from vending.trunk import safe_read
 from vending.trunk.approvals import Approval, approval_path, parse_approval
 from vending.trunk.config import TrunkConfig
 from vending.trunk.state import Entry, TrunkState, blocks_of, parse_ranges, paths_of, ranges_text, shard_of
@@ -60,8 +61,7 @@ class TreeView:
     def read(self, path: str) -> str | None:
         if path in self.planned:
             return self.planned[path]
-        target = self.root / path
-        return target.read_text(encoding="utf-8") if target.is_file() else None
+        return safe_read.read_text(self.root, path)
 
     def with_planned(self, files: Mapping[str, str | None]) -> TreeView:
         """This view with ``files`` laid over it."""

@@ -30,6 +30,7 @@ from vending.reporting.redact import redact
 from vending.trunk.fastimport import Person, PlannedCommit, fast_import
 from vending.trunk.files import write_tree
 from vending.trunk.layout import ALWAYS_CHECKED_OUT, FILES_ONLY
+from vending.trunk.safe_read import damaged
 
 __all__ = ["Person", "PlannedCommit", "PushResult", "TrunkClone", "clone_branch", "git_reason", "init_repository"]
 
@@ -52,6 +53,8 @@ PUSH_LOCK_WAIT = 120.0
 
 FILTERING_UPLOAD_PACK = "git -c uploadpack.allowFilter=true upload-pack"
 """The upload-pack a ``file://`` clone asks for: git's own, allowed to filter blobs out of a partial clone."""
+NOT_A_FOLDER = re.compile(r"fatal: '([^']+)' is not a directory")
+"""What ``git sparse-checkout set --cone`` answers when a commit put a file or a symlink where a folder is."""
 _SCP_LIKE = re.compile(r"^[^/:]{2,}:")
 """``host:path`` or ``user@host:path`` (two characters at least, so that ``C:`` stays a drive)."""
 
@@ -95,7 +98,13 @@ class TrunkClone:
         parents and of ``own_files_of``: a cone-mode sparse checkout, so that a trunk of thousands of
         subscriptions costs what one does."""
         files_only = [f"{path}/{FILES_ONLY}" for path in own_files_of]
-        self._git("sparse-checkout", "set", "--cone", *ALWAYS_CHECKED_OUT, *sorted({*directories, *files_only}))
+        try:
+            self._git("sparse-checkout", "set", "--cone", *ALWAYS_CHECKED_OUT, *sorted({*directories, *files_only}))
+        except GitCommandError as exc:
+            found = NOT_A_FOLDER.search(str(exc.stderr))
+            if found is None:
+                raise
+            raise damaged(found.group(1), "a file or a symlink where a folder belongs") from exc
 
     def refresh(self) -> str:
         """Move to the remote's newest commit, dropping local commits that were never pushed and untracked

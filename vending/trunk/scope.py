@@ -7,9 +7,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from vending.codeowners import CodeOwnersFile, find_codeowners, parse_codeowners, unauthorized_paths
+from vending.codeowners import CodeOwnersFile, parse_codeowners, unauthorized_paths
 from vending.errors import Finding
-from vending.trunk.layout import ADMIN_FILES
+from vending.trunk import safe_read
+from vending.trunk.layout import ADMIN_FILES, CODEOWNERS_LOCATIONS
 
 
 @dataclass(frozen=True)
@@ -23,10 +24,11 @@ class ScopeVerdict:
 
 def load_codeowners(root: Path) -> CodeOwnersFile | None:
     """The CODEOWNERS file GitHub would use in the checked-out trunk at ``root``, parsed."""
-    path = find_codeowners(root)
-    if path is None:
-        return None
-    return parse_codeowners(path.read_text(encoding="utf-8"), str(path.relative_to(root)))
+    for location in CODEOWNERS_LOCATIONS:
+        text = safe_read.read_text(root, location) if safe_read.is_file(root, location) else None
+        if text is not None:
+            return parse_codeowners(text, location)
+    return None
 
 
 def scope_verdict(source: str, owners: CodeOwnersFile | None, identity: str, paths: Sequence[str]) -> ScopeVerdict:

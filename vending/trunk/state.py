@@ -16,6 +16,7 @@ from typing import Any
 
 from vending.errors import Finding, InputError
 from vending.request.model import Request
+from vending.trunk import safe_read
 from vending.trunk.config import TrunkConfig
 from vending.trunk.layout import (
     DECOMMISSIONED_DIR,
@@ -169,7 +170,13 @@ def parse_ranges(text: str | None) -> list[tuple[str, str]]:
     """(cidr, owner) pairs of a network shard."""
     if text is None:
         return []
-    return [(str(cidr), str(owner)) for cidr, owner in json.loads(text)["ranges"]]
+    return [(_cidr(cidr), str(owner)) for cidr, owner in json.loads(text)["ranges"]]
+
+
+def _cidr(value: object) -> str:
+    """A recorded range, refused (``ValueError``) unless it is an IPv4 network."""
+    ipaddress.IPv4Network(str(value))
+    return str(value)
 
 
 def ranges_text(ranges: Iterable[tuple[str, str]]) -> str | None:
@@ -247,8 +254,7 @@ def _damaged(path: str, reason: str) -> InputError:
 
 def disk_reader(root: Path) -> Reader:
     def read(path: str) -> str | None:
-        target = root / path
-        return target.read_text(encoding="utf-8") if target.is_file() else None
+        return safe_read.read_text(root, path)
 
     return read
 

@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from vending.errors import Finding
+from vending.errors import Finding, InputError
+from vending.trunk import safe_read
 from vending.trunk.config import TrunkConfig
 from vending.trunk.layout import DECOMMISSIONED_DIR, NETWORKS_DIR, SHARDS_DIR
 from vending.trunk.state import json_text, paths_of, shard_of
@@ -62,11 +63,13 @@ def survey(root: Path, config: TrunkConfig) -> Survey:
 
 def _legacy_index(path: Path, source: str, env: str) -> tuple[dict[str, str], list[Tombstone], list[Finding]]:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(safe_read.read_text(path.parent, path.name) or "")
         policies = {name: str(value.get("deletionPolicy", "retain")) for name, value in data["subscriptions"].items()}
         gone = [
             Tombstone(env, name, dict(value), legacy=True) for name, value in data.get("decommissioned", {}).items()
         ]
+    except InputError as exc:
+        return {}, [], [Finding(source, "", finding.message) for finding in exc.findings]
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         return {}, [], [Finding(source, "", f"cannot read the 0.x trunk index ({exc}); repair it, then migrate")]
     return policies, gone, []
@@ -81,7 +84,10 @@ def _tombstones(root: Path, env_path: str, env: str) -> tuple[list[Tombstone], l
             problems.append(Finding(rel, "", "not a tombstone: expected <shard>/<name>.json; move or remove it"))
             continue
         try:
-            data = json.loads((root / rel).read_text(encoding="utf-8"))
+            data = json.loads(safe_read.read_text(root, rel) or "")
+        except InputError as exc:
+            problems += exc.findings
+            continue
         except ValueError as exc:
             problems.append(Finding(rel, "", f"cannot read the tombstone ({exc}); repair it"))
             continue
