@@ -53,6 +53,7 @@ def test_list_shows_live_and_decommissioned_with_ids(fleet: Path, remote: Path, 
         "subscriptionId": SUBSCRIPTION_ID,
         "deletion": "cancel",
         "state": "ready",
+        "adopted": False,
     }
     assert live["payments-prod"]["subscriptionId"] is None
     assert live["payments-prod"]["deletion"] == "retain"
@@ -145,3 +146,15 @@ def test_list_reads_display_names_as_yaml_does(tmp_path: Path, written: str, sho
     (folder / "request.yaml").write_text(text, encoding="utf-8")
     (item,) = listed("--trunk", trunk)["subscriptions"]
     assert item["displayName"] == shown
+
+
+def test_an_adopted_subscription_is_listed_as_adopted(tmp_path: Path) -> None:
+    trunk = init_trunk(tmp_path / "trunk")
+    adopted = request_data("adopted-app", billingScope=None, subscriptionId="00000000-0000-0000-0000-0000000000cc")
+    adopted.pop("billingScope")
+    request = write_request(tmp_path / "requests", adopted)
+    submitted = run_cli("submit", request, "--trunk", trunk, "--as", "@example/platform-dev", "--skip-azure-checks")
+    assert submitted.code == 0, submitted.stderr
+    (row,) = listed("--trunk", str(trunk))["subscriptions"]
+    assert row["adopted"] is True
+    assert row["subscriptionId"] == "00000000-0000-0000-0000-0000000000cc"

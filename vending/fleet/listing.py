@@ -45,6 +45,7 @@ class Listed:
     subscription_id: str | None
     deletion: str
     state: str | None = None
+    adopted: bool = False
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -55,6 +56,7 @@ class Listed:
             "subscriptionId": self.subscription_id,
             "deletion": self.deletion,
             "state": self.state,
+            "adopted": self.adopted,
         }
 
 
@@ -131,6 +133,7 @@ def read_listed(root: TrunkFiles, environment: str, env_path: str, name: str) ->
         subscription_id=recorded_id or optional_text(facts.get("subscriptionId")),
         deletion=str(facts.get("deletionPolicy", "retain")),
         state=record.state if record else None,
+        adopted=facts.get("adopted") is True or bool(facts.get("subscriptionId")),
     )
 
 
