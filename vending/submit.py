@@ -4,7 +4,7 @@ batch); the landing loop owns only git and re-plans on the newest tip when a pus
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -233,8 +233,14 @@ def plan_batch(
     for outcome, request in items:
         plan = plan_request(request, outcome, trunk.config, view, trunk.owners, settings, azure_checks)
         if plan.commit is not None:
-            view = view.with_planned(plan.commit.files)
+            view = view.with_planned(_shared(plan.commit.files, plan.rendered.directory))
         yield plan
+
+
+def _shared(files: Mapping[str, str | None], directory: str) -> dict[str, str | None]:
+    """The files of a change that later requests of the batch read: shards and network blocks. A request's
+    own folder is read by no other (a batch names each subscription once), so the view need not hold it."""
+    return {path: text for path, text in files.items() if not path.startswith(f"{directory}/")}
 
 
 def plan_request(

@@ -13,6 +13,7 @@ import yaml
 from vending.errors import Finding, RenderBugError
 from vending.render.fluxschema import flux_schema_problems
 from vending.render.hcl import HclLiteralError
+from vending.render.hclscan import Block, Refused, contains_expression, scan_hcl
 from vending.render.inputs import MODULE_OUTPUTS
 from vending.render.subscription import FLUX_FILE, REQUEST_FILE, TERRAFORM_FILE, RenderedSubscription
 from vending.request.fields import DNS_LABEL_RE, DURATION_RE
@@ -26,9 +27,7 @@ EXPECTED_BLOCKS = [("terraform", ()), ("provider", ("azapi",)), ("module", ("sub
 def module_arguments(tf_text: str) -> dict[str, Any]:
     """The arguments of ``module "subscription"`` in a rendered root configuration, as plain data. Raises
     ``HclLiteralError`` unless the file holds exactly the expected blocks and every argument is a literal."""
-    from vending.render.hcltree import contains_expression, parse_hcl  # lark and python-hcl2: only when read back
-
-    root = parse_hcl(tf_text)
+    root = read_hcl(tf_text)
     found = [(block.type, block.labels) for block in root.blocks]
     if root.body or found != EXPECTED_BLOCKS:
         raise HclLiteralError(f"unexpected top-level content: {found} {sorted(root.body)}")
@@ -36,6 +35,22 @@ def module_arguments(tf_text: str) -> dict[str, Any]:
     if module.blocks or contains_expression(module.body):
         raise HclLiteralError("module block holds nested blocks or non-literal values")
     return dict(module.body)
+
+
+def read_hcl(tf_text: str) -> Block:
+    """The file as plain data: by the fast reader of the rendered subset, else (anything outside it, or an
+    error to explain) by python-hcl2's full grammar, imported only then."""
+    try:
+        return scan_hcl(tf_text)
+    except Refused:
+        from lark.exceptions import LarkError
+
+        from vending.render.hcltree import parse_hcl
+
+        try:
+            return parse_hcl(tf_text)
+        except LarkError as exc:
+            raise HclLiteralError(str(exc)) from exc
 
 
 def check_rendered(rendered: RenderedSubscription, normalized_request: dict[str, Any]) -> None:
@@ -47,8 +62,6 @@ def check_rendered(rendered: RenderedSubscription, normalized_request: dict[str,
 
 
 def _problems(rendered: RenderedSubscription, normalized_request: dict[str, Any]) -> list[tuple[str, str]]:
-    from lark.exceptions import LarkError
-
     problems: list[tuple[str, str]] = []
     files = {path.rsplit("/", 1)[1]: text for path, text in rendered.files.items()}
     try:
@@ -56,7 +69,7 @@ def _problems(rendered: RenderedSubscription, normalized_request: dict[str, Any]
         arguments.pop("source", None)
         if arguments != rendered.inputs:
             problems.append((TERRAFORM_FILE, "module arguments differ from the request's values"))
-    except (LarkError, HclLiteralError, ValueError, IndexError) as exc:
+    except (HclLiteralError, ValueError, IndexError) as exc:
         problems.append((TERRAFORM_FILE, f"does not parse back as plain HCL: {exc}"))
     problems += _yaml_problems(files, rendered, normalized_request)
     problems += [(FLUX_FILE, p) for p in flux_schema_problems(rendered.flux_object)]

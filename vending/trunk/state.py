@@ -10,7 +10,7 @@ import ipaddress
 import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -295,6 +295,8 @@ class NetworkMap:
         return sorted(found)
 
 
+@lru_cache(maxsize=1 << 17)
 def _span(cidr: str) -> tuple[int, int]:
+    """First and last address of a range (cached: a batch sorts the same block's ranges once per request)."""
     network = ipaddress.IPv4Network(cidr)
     return int(network.network_address), int(network.broadcast_address)
