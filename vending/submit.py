@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING
 
 from vending.codeowners import CodeOwnersFile
 from vending.errors import ExitCode, Finding, RenderBugError, TrunkError
-from vending.render.selfcheck import check_rendered, terraform_fmt_problems
+from vending.render.pool import process_pool, stream_jobs, worker_count
+from vending.render.selfcheck import CheckedRender, FormatCheck, require_proven
 from vending.render.subscription import RenderedSubscription, initial_deletion, render_subscription
 from vending.request.load import LoadedRequest, load_request
 from vending.request.model import Request
@@ -28,6 +29,9 @@ from vending.validate import validate_batch
 
 if TYPE_CHECKING:
     from vending.azure.run import AzureRunner
+
+PARALLEL_THRESHOLD = 64
+"""Batches at least this large render and self-check in a process per core."""
 
 __all__ = ["Outcome", "Status", "SubmitReport", "SubmitSettings", "submit"]
 
@@ -183,19 +187,19 @@ def _commit_round(
         items, taken = _not_taken(items, trunk, settings, existed)
         outcomes = merged(outcomes, taken)
     settled: list[tuple[Outcome, bool]] = []
-    terraform: dict[str, str] = {}
 
-    def planned() -> Iterator[PlannedCommit]:
-        """Each commit as soon as it is planned: only the outcomes and the .tf files stay behind."""
+    def planned(fmt: FormatCheck) -> Iterator[PlannedCommit]:
+        """Each commit as soon as it is planned: only the outcomes stay behind (the .tf files go to disk)."""
         for plan in plan_batch(items, trunk, settings, azure_checks):
             settled.append((plan.outcome, plan.commit is not None))
-            terraform.update((path, text) for path, text in plan.rendered.files.items() if path.endswith(".tf"))
+            for path, text in plan.rendered.files.items():
+                fmt.add(path, text)
             if plan.commit is not None:
                 yield plan.commit
-        if attempt == 0:
-            _require_canonical_terraform(terraform)
+        _require_canonical_terraform(fmt)
 
-    shas = iter(clone.commit_series(planned()))
+    with FormatCheck(enabled=attempt == 0) as fmt:
+        shas = iter(clone.commit_series(planned(fmt)))
     decided = [o.decided(settings.settled, _sha(next(shas), settings)) if c else o for o, c in settled]
     return Round(merged(outcomes, decided), committed=any(c for _, c in settled))
 
@@ -228,13 +232,27 @@ def plan_batch(
     items: Sequence[tuple[Outcome, Request]], trunk: Trunk, settings: SubmitSettings, azure_checks: str
 ) -> Iterator[Plan]:
     """Stage (pure): plan each request in turn on the trunk as the plans before it leave it, yielding each
-    plan as it is made (a caller that keeps none holds one plan at a time)."""
+    plan as it is made (a caller that keeps none holds one plan at a time). Renders and their self-checks
+    run in a process per core for a large batch, a bounded window ahead of the planning."""
     view = TreeView(trunk.root)
-    for outcome, request in items:
-        plan = plan_request(request, outcome, trunk.config, view, trunk.owners, settings, azure_checks)
-        if plan.commit is not None:
-            view = view.with_planned(_shared(plan.commit.files, plan.rendered.directory))
-        yield plan
+    config = trunk.config
+    before = [view.state(config).find(request.name) for _, request in items]
+    jobs = ((request, _deletion(request, config, old)) for (_, request), old in zip(items, before, strict=True))
+    with process_pool(len(items), workers=worker_count(None), threshold=PARALLEL_THRESHOLD) as pool:
+        renders = stream_jobs(pool, CheckedRender(config, settings.interface_version), jobs, chunk=16, window=8)
+        for (outcome, request), existing, (rendered, problems) in zip(items, before, renders, strict=True):
+            require_proven(rendered, problems)
+            plan = plan_request(
+                request, outcome, rendered, existing, config, view, trunk.owners, settings, azure_checks
+            )
+            if plan.commit is not None:
+                view = view.with_planned(_shared(plan.commit.files, rendered.directory))
+            yield plan
+
+
+def _deletion(request: Request, config: TrunkConfig, existing: Entry | None) -> str:
+    """The deletion policy recorded when the subscription was vended, or the one it is vended with."""
+    return existing.deletion if existing else initial_deletion(request, config)
 
 
 def _shared(files: Mapping[str, str | None], directory: str) -> dict[str, str | None]:
@@ -246,15 +264,17 @@ def _shared(files: Mapping[str, str | None], directory: str) -> dict[str, str | 
 def plan_request(
     request: Request,
     outcome: Outcome,
+    rendered: RenderedSubscription,
+    existing: Entry | None,
     config: TrunkConfig,
     view: TreeView,
     owners: CodeOwnersFile | None,
     settings: SubmitSettings,
     azure_checks: str,
 ) -> Plan:
-    """Render one request, prove the render, and plan its commit if it changes anything and may."""
-    existing = view.state(config).find(request.name)
-    rendered, entry = _render(request, config, settings.interface_version, existing)
+    """Plan the commit of one request's proven render, if it changes anything and may."""
+    workload = config.environments[request.environment].workload
+    entry = Entry.from_request(request, default_workload=workload, deletion=_deletion(request, config, existing))
     layout = layout_changes(view, config, existing, entry, settings.interface_version)
     files: dict[str, str | None] = {**rendered.files, **layout}
     paths = view.changed_paths(files)
@@ -270,17 +290,6 @@ def plan_request(
     return Plan(outcome.decided(Status.PENDING), rendered, commit)
 
 
-def _render(
-    request: Request, config: TrunkConfig, interface_version: str, existing: Entry | None
-) -> tuple[RenderedSubscription, Entry]:
-    """The request's files, proven to read back as meant, and the index entry it records."""
-    workload = config.environments[request.environment].workload
-    deletion = existing.deletion if existing else initial_deletion(request, config)
-    rendered = render_subscription(request, config, interface_version, deletion)
-    check_rendered(rendered, request.normalized(workload))
-    return rendered, Entry.from_request(request, default_workload=workload, deletion=deletion)
-
-
 def _message(request: Request, action: Action, settings: SubmitSettings, azure_checks: str) -> str:
     subject = Subject(
         request.name, request.environment, request.requested_by, settings.identity, settings.interface_version
@@ -293,8 +302,8 @@ def _author(request: Request, settings: SubmitSettings) -> Person:
     return settings.author or Person(request.requested_by.split("@")[0], request.requested_by)
 
 
-def _require_canonical_terraform(files: dict[str, str]) -> None:
-    """Where terraform is installed, every rendered ``.tf`` must be what ``terraform fmt`` writes (one run)."""
-    problems = terraform_fmt_problems(files)
+def _require_canonical_terraform(fmt: FormatCheck) -> None:
+    """Where terraform is installed, every rendered ``.tf`` must be what ``terraform fmt`` writes."""
+    problems = fmt.problems()
     if problems:
         raise RenderBugError("rendered Terraform is not canonical", [Finding(p, "", m) for p, m in problems])
