@@ -1,6 +1,7 @@
 """Print what each self-check costs per rendered subscription, the way it ran before and the way it runs now,
 measured side by side in one run:
 
+- YAML writer: the libyaml dumper (before) against the fast writer of the rendered subset (now);
 - YAML string representer: one match per resolver regex (before) against one compiled alternation (now),
   over every rendered ``request.yaml`` and Flux object (the old representer is kept here only);
 - HCL read-back of ``main.tf``: python-hcl2's full grammar with a cached parser (before) against the fast
@@ -98,6 +99,16 @@ def yaml_representer(fleet: list[RenderedSubscription]) -> None:
     report("YAML writer (request + Flux object)", before, after)
 
 
+def yaml_writer(fleet: list[RenderedSubscription]) -> None:
+    documents = [yamlio.load_plain_yaml(s.files[f"{s.directory}/{REQUEST_FILE}"]) for s in fleet]
+    documents += [s.flux_object for s in fleet]
+    fast = [yamlio.dump_yaml(document) for document in documents]
+    assert dump_with(yamlio._Dumper, documents) == fast, "the fast writer and the dumper disagree"
+    before = per_file(len(fleet), lambda: dump_with(yamlio._Dumper, documents))
+    after = per_file(len(fleet), lambda: [yamlio.dump_yaml(document) for document in documents])
+    report("YAML writer: libyaml dumper / fast writer", before, after)
+
+
 def hcl_readback(fleet: list[RenderedSubscription]) -> None:
     texts = [s.files[f"{s.directory}/{TERRAFORM_FILE}"] for s in fleet]
     same = all(hcltree.parse_hcl(t).blocks[2] == hclscan.scan_hcl(t).blocks[2] for t in texts)
@@ -156,6 +167,7 @@ def main() -> None:
         fleet = rendered_fleet(Path(tmp), count)
     print(f"self-checks over {count} rendered subscriptions (best of 3)")
     yaml_representer(fleet)
+    yaml_writer(fleet)
     hcl_readback(fleet)
     unchanged_checks(fleet)
     fmt_runs(fleet, max(1, count // 25))
