@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from vending.codeowners import CodeOwnersFile
 from vending.errors import ExitCode, Finding, RenderBugError, TrunkError
-from vending.render.pool import process_pool, stream_jobs, worker_count
+from vending.render.pool import map_jobs, process_pool, stream_jobs, worker_count
 from vending.render.selfcheck import CheckedRender, FormatCheck, require_proven
 from vending.render.subscription import RenderedSubscription, initial_deletion, render_subscription
 from vending.request.load import LoadedRequest, load_request
@@ -93,7 +93,7 @@ class Plan:
 
 def submit(paths: Sequence[Path], settings: SubmitSettings, azure: AzureRunner | None) -> SubmitReport:
     """Land every valid request as its own commit on the trunk; report each request's outcome."""
-    loaded = tuple(load_request(path) for path in paths)
+    loaded = _loaded(paths)
     outcomes = tuple(_outcome(key, item) for key, item in enumerate(loaded))
     azure_checks = "passed" if azure else "skipped"
     requests = [item.request for item in loaded if item.request is not None]
@@ -114,6 +114,13 @@ def submit(paths: Sequence[Path], settings: SubmitSettings, azure: AzureRunner |
     if landing.failure is not None:
         final = trunk_failed(final, landing.failure, settings.trunk)
     return SubmitReport(final, azure_checks, landing.attempts, landing.diff)
+
+
+def _loaded(paths: Sequence[Path]) -> tuple[LoadedRequest, ...]:
+    """Every request file loaded and checked against the schema, in a process per core for a large batch."""
+    workers = worker_count(None)
+    with process_pool(len(paths), workers=workers, threshold=PARALLEL_THRESHOLD) as pool:
+        return tuple(map_jobs(pool, load_request, list(paths), chunks=4 * workers))
 
 
 def _focused(clone: TrunkClone, requests: Sequence[Request]) -> Trunk:
