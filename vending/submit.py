@@ -4,14 +4,15 @@ batch); the landing loop owns only git and re-plans on the newest tip when a pus
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from vending.codeowners import CodeOwnersFile
 from vending.errors import ExitCode, Finding, RenderBugError, TrunkError
-from vending.render.selfcheck import check_rendered, terraform_fmt_problems
+from vending.render.pool import map_jobs, process_pool, stream_jobs, worker_count
+from vending.render.selfcheck import CheckedRender, FormatCheck, require_proven
 from vending.render.subscription import RenderedSubscription, initial_deletion, render_subscription
 from vending.request.load import LoadedRequest, load_request
 from vending.request.model import Request
@@ -29,6 +30,9 @@ from vending.validate import validate_batch
 
 if TYPE_CHECKING:
     from vending.azure.run import AzureRunner
+
+PARALLEL_THRESHOLD = 64
+"""Batches at least this large render and self-check in a process per core."""
 
 __all__ = ["Outcome", "Status", "SubmitReport", "SubmitSettings", "submit"]
 
@@ -91,7 +95,7 @@ class Plan:
 
 def submit(paths: Sequence[Path], settings: SubmitSettings, azure: AzureRunner | None) -> SubmitReport:
     """Land every valid request as its own commit on the trunk; report each request's outcome."""
-    loaded = tuple(load_request(path) for path in paths)
+    loaded = _loaded(paths)
     outcomes = tuple(_outcome(key, item) for key, item in enumerate(loaded))
     azure_checks = "passed" if azure else "skipped"
     requests = [item.request for item in loaded if item.request is not None]
@@ -112,6 +116,13 @@ def submit(paths: Sequence[Path], settings: SubmitSettings, azure: AzureRunner |
     if landing.failure is not None:
         final = trunk_failed(final, landing.failure, settings.trunk)
     return SubmitReport(final, azure_checks, landing.attempts, landing.diff)
+
+
+def _loaded(paths: Sequence[Path]) -> tuple[LoadedRequest, ...]:
+    """Every request file loaded and checked against the schema, in a process per core for a large batch."""
+    workers = worker_count(None)
+    with process_pool(len(paths), workers=workers, threshold=PARALLEL_THRESHOLD) as pool:
+        return tuple(map_jobs(pool, load_request, list(paths), chunks=4 * workers))
 
 
 def _focused(clone: TrunkClone, requests: Sequence[Request]) -> Trunk:
@@ -204,19 +215,19 @@ def _commit_round(
         items, taken = _not_taken(items, trunk, settings, existed)
         outcomes = merged(outcomes, taken)
     settled: list[tuple[Outcome, bool]] = []
-    terraform: dict[str, str] = {}
 
-    def planned() -> Iterator[PlannedCommit]:
-        """Each commit as soon as it is planned: only the outcomes and the .tf files stay behind."""
+    def planned(fmt: FormatCheck) -> Iterator[PlannedCommit]:
+        """Each commit as soon as it is planned: only the outcomes stay behind (the .tf files go to disk)."""
         for plan in plan_batch(items, trunk, settings, azure_checks):
             settled.append((plan.outcome, plan.commit is not None))
-            terraform.update((path, text) for path, text in plan.rendered.files.items() if path.endswith(".tf"))
+            for path, text in plan.rendered.files.items():
+                fmt.add(path, text)
             if plan.commit is not None:
                 yield plan.commit
-        if attempt == 0:
-            _require_canonical_terraform(terraform)
+        _require_canonical_terraform(fmt)
 
-    shas = iter(clone.commit_series(planned()))
+    with FormatCheck(enabled=attempt == 0) as fmt:
+        shas = iter(clone.commit_series(planned(fmt)))
     decided = [o.decided(settings.settled, _sha(next(shas), settings)) if c else o for o, c in settled]
     return Round(merged(outcomes, decided), committed=any(c for _, c in settled))
 
@@ -249,28 +260,57 @@ def plan_batch(
     items: Sequence[tuple[Outcome, Request]], trunk: Trunk, settings: SubmitSettings, azure_checks: str
 ) -> Iterator[Plan]:
     """Stage (pure): plan each request in turn on the trunk as the plans before it leave it, yielding each
-    plan as it is made (a caller that keeps none holds one plan at a time)."""
-    view = TreeView(trunk.root)
-    for outcome, request in items:
-        plan = plan_request(request, outcome, trunk.config, view, trunk.owners, settings, azure_checks)
-        if plan.commit is not None:
-            view = view.with_planned(plan.commit.files)
-        yield plan
+    plan as it is made (a caller that keeps none holds one plan at a time). Renders and their self-checks
+    run in a process per core for a large batch, a bounded window ahead of the planning."""
+    view = start = TreeView(trunk.root)
+    config = trunk.config
+    before = [view.state(config).find(request.name) for _, request in items]
+    jobs = (
+        (request, _deletion(request, config, old), _approval(start, config, request, old))
+        for (_, request), old in zip(items, before, strict=True)
+    )
+    with process_pool(len(items), workers=worker_count(None), threshold=PARALLEL_THRESHOLD) as pool:
+        renders = stream_jobs(pool, CheckedRender(config, settings.interface_version), jobs, chunk=16, window=8)
+        for (outcome, request), existing, (rendered, problems) in zip(items, before, renders, strict=True):
+            require_proven(rendered, problems)
+            plan = plan_request(
+                request, outcome, rendered, existing, config, view, trunk.owners, settings, azure_checks
+            )
+            if plan.commit is not None:
+                view = view.with_planned(_shared(plan.commit.files, rendered.directory))
+            yield plan
+
+
+def _approval(view: TreeView, config: TrunkConfig, request: Request, existing: Entry | None) -> Approval | None:
+    """The approval the subscription carries in the trunk (checked against the new render when it is made)."""
+    return read_approval(view, config, request.environment, request.name) if existing else None
+
+
+def _deletion(request: Request, config: TrunkConfig, existing: Entry | None) -> str:
+    """The deletion policy recorded when the subscription was vended, or the one it is vended with."""
+    return existing.deletion if existing else initial_deletion(request, config)
+
+
+def _shared(files: Mapping[str, str | None], directory: str) -> dict[str, str | None]:
+    """The files of a change that later requests of the batch read: shards and network blocks. A request's
+    own folder is read by no other (a batch names each subscription once), so the view need not hold it."""
+    return {path: text for path, text in files.items() if not path.startswith(f"{directory}/")}
 
 
 def plan_request(
     request: Request,
     outcome: Outcome,
+    rendered: RenderedSubscription,
+    existing: Entry | None,
     config: TrunkConfig,
     view: TreeView,
     owners: CodeOwnersFile | None,
     settings: SubmitSettings,
     azure_checks: str,
 ) -> Plan:
-    """Render one request, prove the render, and plan its commit if it changes anything and may."""
-    existing = view.state(config).find(request.name)
-    approval = read_approval(view, config, request.environment, request.name) if existing else None
-    rendered, entry = _render(request, config, settings.interface_version, existing, approval)
+    """Plan the commit of one request's proven render, if it changes anything and may."""
+    workload = config.environments[request.environment].workload
+    entry = Entry.from_request(request, default_workload=workload, deletion=_deletion(request, config, existing))
     layout = layout_changes(view, config, existing, entry, settings.interface_version)
     files: dict[str, str | None] = {**rendered.files, **layout, **approval_changes(view, rendered)}
     paths = view.changed_paths(files)
@@ -286,18 +326,6 @@ def plan_request(
     return Plan(outcome.decided(Status.PENDING), rendered, commit)
 
 
-def _render(
-    request: Request, config: TrunkConfig, interface_version: str, existing: Entry | None, approval: Approval | None
-) -> tuple[RenderedSubscription, Entry]:
-    """The request's files, proven to read back as meant (with the approval it still carries, if any), and
-    the index entry it records."""
-    workload = config.environments[request.environment].workload
-    deletion = existing.deletion if existing else initial_deletion(request, config)
-    rendered = render_subscription(request, config, interface_version, deletion, approval)
-    check_rendered(rendered, request.normalized(workload))
-    return rendered, Entry.from_request(request, default_workload=workload, deletion=deletion)
-
-
 def _message(request: Request, action: Action, settings: SubmitSettings, azure_checks: str) -> str:
     subject = Subject(
         request.name, request.environment, request.requested_by, settings.identity, settings.interface_version
@@ -310,8 +338,8 @@ def _author(request: Request, settings: SubmitSettings) -> Person:
     return settings.author or Person(request.requested_by.split("@")[0], request.requested_by)
 
 
-def _require_canonical_terraform(files: dict[str, str]) -> None:
-    """Where terraform is installed, every rendered ``.tf`` must be what ``terraform fmt`` writes (one run)."""
-    problems = terraform_fmt_problems(files)
+def _require_canonical_terraform(fmt: FormatCheck) -> None:
+    """Where terraform is installed, every rendered ``.tf`` must be what ``terraform fmt`` writes."""
+    problems = fmt.problems()
     if problems:
         raise RenderBugError("rendered Terraform is not canonical", [Finding(p, "", m) for p, m in problems])

@@ -1,9 +1,11 @@
 """Print what each self-check costs per rendered subscription, the way it ran before and the way it runs now,
 measured side by side in one run:
 
+- YAML writer: the libyaml dumper (before) against the fast writer of the rendered subset (now);
 - YAML string representer: one match per resolver regex (before) against one compiled alternation (now),
   over every rendered ``request.yaml`` and Flux object (the old representer is kept here only);
-- HCL read-back of ``main.tf``: a parser built for every file (before) against the cached parser (now);
+- HCL read-back of ``main.tf``: python-hcl2's full grammar with a cached parser (before) against the fast
+  reader of the rendered subset (now; the full grammar stays for whatever it refuses);
 - YAML read-back of ``request.yaml`` and ``terraform.yaml`` and the Flux schema (unchanged, for scale);
 - ``terraform fmt``: one run per file (before) against one run for the whole batch (now), where installed.
 
@@ -24,7 +26,7 @@ from typing import Any
 import yaml
 from ruamel.yaml.resolver import implicit_resolvers
 
-from vending.render import hcltree
+from vending.render import hclscan, hcltree
 from vending.render.fluxschema import flux_schema_problems
 from vending.render.selfcheck import module_arguments, terraform_fmt_problems
 from vending.render.subscription import (
@@ -97,23 +99,32 @@ def yaml_representer(fleet: list[RenderedSubscription]) -> None:
     report("YAML writer (request + Flux object)", before, after)
 
 
+def yaml_writer(fleet: list[RenderedSubscription]) -> None:
+    documents = [yamlio.load_plain_yaml(s.files[f"{s.directory}/{REQUEST_FILE}"]) for s in fleet]
+    documents += [s.flux_object for s in fleet]
+    fast = [yamlio.dump_yaml(document) for document in documents]
+    assert dump_with(yamlio._Dumper, documents) == fast, "the fast writer and the dumper disagree"
+    before = per_file(len(fleet), lambda: dump_with(yamlio._Dumper, documents))
+    after = per_file(len(fleet), lambda: [yamlio.dump_yaml(document) for document in documents])
+    report("YAML writer: libyaml dumper / fast writer", before, after)
+
+
 def hcl_readback(fleet: list[RenderedSubscription]) -> None:
     texts = [s.files[f"{s.directory}/{TERRAFORM_FILE}"] for s in fleet]
+    same = all(hcltree.parse_hcl(t).blocks[2] == hclscan.scan_hcl(t).blocks[2] for t in texts)
+    assert same, "the two readers disagree"
 
-    def rebuilt_each_time() -> None:
+    def full_parser() -> None:
         for text in texts:
-            hcltree._parser.cache_clear()
+            hcltree.parse_hcl(text)
+
+    def fast_reader() -> None:
+        for text in texts:
             module_arguments(text)
 
-    def cached() -> None:
-        for text in texts:
-            module_arguments(text)
-
-    hcltree._parser.cache_clear()
     hcltree._parser()
-    before = per_file(len(fleet), rebuilt_each_time)
-    hcltree._parser()
-    after = per_file(len(fleet), cached)
+    before = per_file(len(fleet), full_parser)
+    after = per_file(len(fleet), fast_reader)
     report("HCL read-back of main.tf", before, after)
 
 
@@ -156,7 +167,8 @@ def main() -> None:
         fleet = rendered_fleet(Path(tmp), count)
     print(f"self-checks over {count} rendered subscriptions (best of 3)")
     yaml_representer(fleet)
-    hcl_readback(fleet[: max(1, count // 10)])
+    yaml_writer(fleet)
+    hcl_readback(fleet)
     unchanged_checks(fleet)
     fmt_runs(fleet, max(1, count // 25))
 

@@ -187,7 +187,7 @@ def test_commit_series_commits_exactly_the_planned_files(remote: Path) -> None:
         (sha,) = clone.commit_series([planned])
         assert sha != before and clone.tip() == sha
         assert clone.changed_files(before) == ["subscriptions/dev/team-a/main.tf"]
-        assert (clone.root / "subscriptions/dev/team-a/main.tf").read_text() == "ok\n"
+        assert clone.repo.git.execute(["git", "show", f"{sha}:subscriptions/dev/team-a/main.tf"]) == "ok"
     assert tip(remote) == head
 
 

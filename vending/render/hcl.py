@@ -13,8 +13,14 @@ _KEYWORDS = frozenset({"true", "false", "null", "for", "in", "if", "else", "endi
 _ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
+_PLAIN_STRING = re.compile(r'[^"\\\x00-\x1f\x7f-\x9f\u2028\u2029$%]*')
+"""Strings that need no escape at all (most): quoted as they are."""
+
+
 def hcl_string(value: str) -> str:
     """A quoted HCL string literal that reads back as exactly ``value``: no interpolation, no directive."""
+    if _PLAIN_STRING.fullmatch(value):
+        return f'"{value}"'
     out = ['"']
     index = 0
     while index < len(value):

@@ -7,7 +7,6 @@ lists and objects — and turns anything else into an ``Expression`` marker, so 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cache
 from importlib import metadata
 from pathlib import Path
@@ -18,23 +17,11 @@ from hcl2.postlexer import PostLexer
 from lark import Lark, Token, Tree
 
 from vending.render.hcl import HclLiteralError, hcl_unquote
+from vending.render.hclscan import Block, Expression, contains_expression
+
+__all__ = ["Block", "Expression", "contains_expression", "parse_hcl"]
 
 _SKIP = {"new_line_or_comment"}
-
-
-@dataclass(frozen=True)
-class Expression:
-    """A value that is not a literal (a reference, a call, an interpolation)."""
-
-    kind: str
-
-
-@dataclass(frozen=True)
-class Block:
-    type: str
-    labels: tuple[str, ...]
-    body: dict[str, Any]
-    blocks: tuple[Block, ...]
 
 
 @cache
@@ -182,13 +169,3 @@ _VALUES: dict[str, Any] = {
     "object": _object,
     "unary_op": _unary,
 }
-
-
-def contains_expression(value: Any) -> bool:
-    if isinstance(value, Expression):
-        return True
-    if isinstance(value, dict):
-        return any(contains_expression(v) for v in value.values())
-    if isinstance(value, list):
-        return any(contains_expression(v) for v in value)
-    return False

@@ -4,9 +4,11 @@ parallel, and runs in this process when the batch is too small to pay for proces
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
+from itertools import islice
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -38,3 +40,25 @@ def map_jobs(pool: Executor | None, function: Callable[[T], R], items: Sequence[
         return [function(item) for item in items]
     size = max(1, -(-len(items) // max(1, chunks)))
     return list(pool.map(function, items, chunksize=size))
+
+
+def stream_jobs(
+    pool: Executor | None, function: Callable[[T], R], items: Iterable[T], *, chunk: int, window: int
+) -> Iterator[R]:
+    """``function`` over ``items`` in order, yielded one by one: in the pool, ``chunk`` items per task and at
+    most ``window`` tasks ahead of the consumer (so memory is bounded by the window, not the batch), or here."""
+    if pool is None:
+        yield from map(function, items)
+        return
+    source = iter(items)
+    pending: deque[Future[list[R]]] = deque()
+    while True:
+        while len(pending) < window and (piece := list(islice(source, chunk))):
+            pending.append(pool.submit(_apply, function, piece))
+        if not pending:
+            return
+        yield from pending.popleft().result()
+
+
+def _apply(function: Callable[[T], R], piece: list[T]) -> list[R]:
+    return [function(item) for item in piece]

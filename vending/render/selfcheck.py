@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import tempfile
@@ -13,10 +14,20 @@ import yaml
 from vending.errors import Finding, RenderBugError
 from vending.render.fluxschema import flux_schema_problems
 from vending.render.hcl import HclLiteralError
+from vending.render.hclscan import Block, Refused, contains_expression, scan_hcl
 from vending.render.inputs import MODULE_OUTPUTS
-from vending.render.subscription import FLUX_FILE, REQUEST_FILE, TERRAFORM_FILE, RenderedSubscription
+from vending.render.subscription import (
+    FLUX_FILE,
+    REQUEST_FILE,
+    TERRAFORM_FILE,
+    RenderedSubscription,
+    render_subscription,
+)
 from vending.request.fields import DNS_LABEL_RE, DURATION_RE
+from vending.request.model import Request
 from vending.request.yamlio import load_plain_yaml
+from vending.trunk.approvals import Approval
+from vending.trunk.config import TrunkConfig
 
 EXPECTED_BLOCKS = [("terraform", ()), ("provider", ("azapi",)), ("module", ("subscription",))] + [
     ("output", (name,)) for name in MODULE_OUTPUTS
@@ -26,9 +37,7 @@ EXPECTED_BLOCKS = [("terraform", ()), ("provider", ("azapi",)), ("module", ("sub
 def module_arguments(tf_text: str) -> dict[str, Any]:
     """The arguments of ``module "subscription"`` in a rendered root configuration, as plain data. Raises
     ``HclLiteralError`` unless the file holds exactly the expected blocks and every argument is a literal."""
-    from vending.render.hcltree import contains_expression, parse_hcl  # lark and python-hcl2: only when read back
-
-    root = parse_hcl(tf_text)
+    root = read_hcl(tf_text)
     found = [(block.type, block.labels) for block in root.blocks]
     if root.body or found != EXPECTED_BLOCKS:
         raise HclLiteralError(f"unexpected top-level content: {found} {sorted(root.body)}")
@@ -38,17 +47,50 @@ def module_arguments(tf_text: str) -> dict[str, Any]:
     return dict(module.body)
 
 
+def read_hcl(tf_text: str) -> Block:
+    """The file as plain data: by the fast reader of the rendered subset, else (anything outside it, or an
+    error to explain) by python-hcl2's full grammar, imported only then."""
+    try:
+        return scan_hcl(tf_text)
+    except Refused:
+        from lark.exceptions import LarkError
+
+        from vending.render.hcltree import parse_hcl
+
+        try:
+            return parse_hcl(tf_text)
+        except LarkError as exc:
+            raise HclLiteralError(str(exc)) from exc
+
+
+class CheckedRender:
+    """A picklable job for a process pool: render one request with the deletion policy it keeps (and the
+    approval it still carries, if any), and find
+    what of the render does not read back as meant (for :func:`require_proven` in the caller, so that the
+    error is raised where its findings are)."""
+
+    def __init__(self, config: TrunkConfig, interface_version: str) -> None:
+        self.config, self.version = config, interface_version
+
+    def __call__(self, job: tuple[Request, str, Approval | None]) -> tuple[RenderedSubscription, list[tuple[str, str]]]:
+        request, deletion, approval = job
+        rendered = render_subscription(request, self.config, self.version, deletion, approval)
+        normalized = request.normalized(self.config.environments[request.environment].workload)
+        return rendered, _problems(rendered, normalized)
+
+
 def check_rendered(rendered: RenderedSubscription, normalized_request: dict[str, Any]) -> None:
     """Raise ``RenderBugError`` unless every file of the subscription reads back as intended."""
-    problems = _problems(rendered, normalized_request)
+    require_proven(rendered, _problems(rendered, normalized_request))
+
+
+def require_proven(rendered: RenderedSubscription, problems: list[tuple[str, str]]) -> None:
     if problems:
         findings = [Finding(rendered.directory, field, message) for field, message in problems]
         raise RenderBugError(f"self-check failed for {rendered.name}", findings)
 
 
 def _problems(rendered: RenderedSubscription, normalized_request: dict[str, Any]) -> list[tuple[str, str]]:
-    from lark.exceptions import LarkError
-
     problems: list[tuple[str, str]] = []
     files = {path.rsplit("/", 1)[1]: text for path, text in rendered.files.items()}
     try:
@@ -56,7 +98,7 @@ def _problems(rendered: RenderedSubscription, normalized_request: dict[str, Any]
         arguments.pop("source", None)
         if arguments != rendered.inputs:
             problems.append((TERRAFORM_FILE, "module arguments differ from the request's values"))
-    except (LarkError, HclLiteralError, ValueError, IndexError) as exc:
+    except (HclLiteralError, ValueError, IndexError) as exc:
         problems.append((TERRAFORM_FILE, f"does not parse back as plain HCL: {exc}"))
     problems += _yaml_problems(files, rendered, normalized_request)
     problems += [(FLUX_FILE, p) for p in flux_schema_problems(rendered.flux_object)]
@@ -104,15 +146,80 @@ def terraform_fmt_problems(
         return []
     if directory is not None:
         return _fmt_run(binary, directory)
-    tf_files = {path: text for path, text in files.items() if path.endswith(".tf")}
-    if not tf_files:
-        return []
-    with tempfile.TemporaryDirectory(prefix="vending-fmt-") as tmp:
-        for path, text in tf_files.items():
-            target = Path(tmp) / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8")
-        return _fmt_run(binary, Path(tmp))
+    with FormatCheck(binary) as check:
+        for path, text in files.items():
+            check.add(path, text)
+        return check.problems()
+
+
+class FormatCheck:
+    """``terraform fmt`` over a batch's ``.tf`` files as they are planned: each file is written flat into a
+    scratch directory at once (nothing kept in memory; in a memory file system where there is one) and
+    every ``chunk`` files are checked by a run in the background, on another core, while planning goes on;
+    a chunk's files are removed when its run is done. Does nothing where terraform is missing."""
+
+    def __init__(self, terraform: str | None = None, *, chunk: int = 250, enabled: bool = True) -> None:
+        self.binary = (terraform or shutil.which("terraform")) if enabled else None
+        self.chunk = chunk
+        self.root = Path(tempfile.mkdtemp(prefix="vending-fmt-", dir=_scratch())) if self.binary else None
+        self.paths: dict[str, str] = {}
+        self.runs: list[tuple[Path, subprocess.Popen[str]]] = []
+        self.found: list[tuple[str, str]] = []
+
+    def __enter__(self) -> FormatCheck:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for _, run in self.runs:
+            run.kill()
+            run.wait()
+        if self.root is not None:
+            shutil.rmtree(self.root, ignore_errors=True)
+
+    def add(self, path: str, text: str) -> None:
+        if self.root is None or not path.endswith(".tf"):
+            return
+        index = len(self.paths)
+        folder = self.root / str(index // self.chunk)
+        if index % self.chunk == 0:
+            folder.mkdir()
+        name = f"{index}.tf"
+        (folder / name).write_text(text, encoding="utf-8")
+        self.paths[f"{folder.name}/{name}"] = path
+        if index % self.chunk == self.chunk - 1:
+            self._start(folder)
+
+    def problems(self) -> list[tuple[str, str]]:
+        """Every file of the batch that ``terraform fmt`` would change, by its trunk path."""
+        if self.root is None:
+            return []
+        if len(self.paths) % self.chunk:
+            self._start(self.root / str(len(self.paths) // self.chunk))
+        while self.runs:
+            self._reap(*self.runs.pop(0))
+        return [(self.paths.get(path, path), message) for path, message in self.found]
+
+    def _start(self, folder: Path) -> None:
+        assert self.binary is not None
+        done = [(folder_, run) for folder_, run in self.runs if run.poll() is not None]
+        for item in done:
+            self.runs.remove(item)
+            self._reap(*item)
+        command = [self.binary, "fmt", "-check", "-list=true", "-recursive", "-no-color", str(folder)]
+        run = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.runs.append((folder, run))
+
+    def _reap(self, folder: Path, run: subprocess.Popen[str]) -> None:
+        assert self.root is not None
+        out, err = run.communicate()
+        self.found += _fmt_listed(out, err, run.returncode, self.root)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _scratch() -> str | None:
+    """A memory file system for short-lived scratch files, where the system has one (else the default)."""
+    shm = Path("/dev/shm")  # noqa: S108 - only mkdtemp (a private directory) is made there
+    return str(shm) if shm.is_dir() and os.access(shm, os.W_OK | os.X_OK) else None
 
 
 def _fmt_run(binary: str, root: Path) -> list[tuple[str, str]]:
@@ -122,10 +229,14 @@ def _fmt_run(binary: str, root: Path) -> list[tuple[str, str]]:
         text=True,
         check=False,
     )
-    listed = [line.strip() for line in result.stdout.splitlines() if line.strip()]
+    return _fmt_listed(result.stdout, result.stderr, result.returncode, root)
+
+
+def _fmt_listed(out: str, err: str, code: int, root: Path) -> list[tuple[str, str]]:
+    listed = [line.strip() for line in out.splitlines() if line.strip()]
     problems = [(_relative(line, root), "is not in terraform fmt canonical form") for line in listed]
-    if result.returncode not in (0, 3) or (result.returncode == 3 and not problems):
-        problems.append(("*.tf", f"terraform fmt failed: {result.stderr.strip()[:300]}"))
+    if code not in (0, 3) or (code == 3 and not problems):
+        problems.append(("*.tf", f"terraform fmt failed: {err.strip()[:300]}"))
     return problems
 
 

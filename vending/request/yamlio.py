@@ -20,6 +20,7 @@ from ruamel.yaml.nodes import MappingNode, ScalarNode
 from ruamel.yaml.resolver import implicit_resolvers
 
 from vending.errors import Finding
+from vending.request.yamlemit import fast_dump
 from vending.request.yamlfast import fast_parse
 
 MAX_FILE_BYTES = 1024 * 1024
@@ -221,7 +222,7 @@ def _scalar(value: Any) -> Any:
 def dump_yaml(data: Mapping[str, Any], header: str = "") -> str:
     """Block-style YAML, keys in the given order. Written by libyaml with YAML 1.1 rules, so strings
     such as ``no`` or ``0123`` are quoted and every Kubernetes reader gets them back as strings."""
-    body = yaml.dump(
+    body = fast_dump(data, _YAML12_IMPLICIT) or yaml.dump(
         _plain(data), Dumper=_Dumper, default_flow_style=False, sort_keys=False, allow_unicode=True, width=4096
     )
     return header + body

@@ -117,19 +117,15 @@ class TrunkClone:
         return self.tip()
 
     def commit_series(self, commits: Iterable[PlannedCommit]) -> list[str]:
-        """Write ``commits``' files into the working tree, make the commits on top of HEAD in order (one
-        ``git fast-import``) and move the branch to the last. Returns the commit ids. ``commits`` may be a
-        generator: each commit is written and spooled as it comes, and dropped."""
+        """Make ``commits`` on top of HEAD in order (one ``git fast-import``) and move the branch to the last.
+        Returns the commit ids. ``commits`` may be a generator: each commit is spooled as it comes, and
+        dropped. The working tree and index stay at the old tip (planning reads the planned files, not the
+        disk; :meth:`refresh` resets both before another round)."""
         base = self.tip()
-        shas = fast_import(self.root, Path(str(self.repo.git_dir)), self._written(commits), base, self.location)
+        shas = fast_import(self.root, Path(str(self.repo.git_dir)), commits, base, self.location)
         if shas:
             self._git("update-ref", "HEAD", shas[-1], base)
         return shas
-
-    def _written(self, commits: Iterable[PlannedCommit]) -> Iterator[PlannedCommit]:
-        for commit in commits:
-            write_tree(self.root, commit.files)
-            yield commit
 
     def push(self) -> PushResult:
         """Push HEAD to the branch (fast-forward only). Rejections are for the caller to retry. Pushes into a

@@ -8,6 +8,8 @@ from pathlib import Path
 from git import BadName, GitCommandError, InvalidGitRepositoryError, NoSuchPathError, Repo
 from git.objects import Blob, Commit
 
+from vending.trunk.safe_read import damaged
+
 
 class NotARepositoryError(ValueError):
     """The folder is not a git repository."""
@@ -33,7 +35,10 @@ class CommitFiles:
         if not isinstance(item, Blob):
             return None
         data: bytes = item.data_stream.read()
-        return data.decode("utf-8")
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise damaged(path, f"not UTF-8 text (byte {exc.start})") from exc
 
 
 def commit_files(root: Path, ref: str) -> CommitFiles:

@@ -8,9 +8,10 @@ import bisect
 import hashlib
 import ipaddress
 import json
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -184,8 +185,18 @@ def ranges_text(ranges: Iterable[tuple[str, str]]) -> str | None:
     pairs = sorted(set(ranges), key=lambda pair: (_span(pair[0]), pair[1]))
     if not pairs:
         return None
-    lines = ",\n".join(f"  {json.dumps(list(pair))}" for pair in pairs)
+    lines = ",\n".join(f"  {_pair_json(cidr, owner)}" for cidr, owner in pairs)
     return f'{{\n "ranges": [\n{lines}\n ],\n "schemaVersion": {FACTS_SCHEMA}\n}}\n'
+
+
+_PLAIN_JSON = re.compile(r"[A-Za-z0-9./:_-]*")
+
+
+def _pair_json(cidr: str, owner: str) -> str:
+    """``json.dumps([cidr, owner])``, formatted directly when neither needs escaping (names and ranges)."""
+    if _PLAIN_JSON.fullmatch(cidr) and _PLAIN_JSON.fullmatch(owner):
+        return f'["{cidr}", "{owner}"]'
+    return json.dumps([cidr, owner])
 
 
 @dataclass(frozen=True)
@@ -302,6 +313,8 @@ class NetworkMap:
         return sorted(found)
 
 
+@lru_cache(maxsize=1 << 17)
 def _span(cidr: str) -> tuple[int, int]:
+    """First and last address of a range (cached: a batch sorts the same block's ranges once per request)."""
     network = ipaddress.IPv4Network(cidr)
     return int(network.network_address), int(network.broadcast_address)
