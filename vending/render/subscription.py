@@ -6,12 +6,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from vending.render.backend import backend_block, backend_settings
-from vending.render.flux import terraform_object
+from vending.render.flux import render_hash, terraform_object
 from vending.render.inputs import MODULE_OUTPUTS, PROVIDERS, module_inputs, module_source_address
 from vending.render.templating import render_template
 from vending.request.model import Request
 from vending.request.yamlio import dump_yaml
 from vending.trunk.config import TrunkConfig
+from vending.trunk.state import Entry
 from vending.trunk.layout import FLUX_FILE as FLUX_FILE
 from vending.trunk.layout import REQUEST_FILE as REQUEST_FILE
 from vending.trunk.layout import TERRAFORM_FILE as TERRAFORM_FILE
@@ -60,14 +61,18 @@ def render_subscription(
     inputs = module_inputs(request, env, policy)
     kind, settings = backend_settings(request.name, request.environment, config)
     custom_backend = None if kind == "kubernetes" else backend_block(kind, settings)
-    flux = terraform_object(
-        request.name, request.environment, config, inputs, custom_backend, interface_version, policy
-    )
     header = file_header(config, interface_version)
     directory = f"{env.path}/{request.name}"
+    request_text = dump_yaml(request.normalized(env.workload), header)
+    terraform_text = render_root_module(inputs, config, kind, settings, header)
+    facts_text = Entry.from_request(request, default_workload=env.workload, deletion=policy).facts_text()
+    digest = render_hash((request_text, terraform_text, facts_text))
+    flux = terraform_object(
+        request.name, request.environment, config, inputs, custom_backend, interface_version, policy, digest
+    )
     files = {
-        f"{directory}/{REQUEST_FILE}": dump_yaml(request.normalized(env.workload), header),
-        f"{directory}/{TERRAFORM_FILE}": render_root_module(inputs, config, kind, settings, header),
+        f"{directory}/{REQUEST_FILE}": request_text,
+        f"{directory}/{TERRAFORM_FILE}": terraform_text,
         f"{directory}/{FLUX_FILE}": dump_yaml(flux, header),
     }
     return RenderedSubscription(request.name, request.environment, directory, files, inputs, flux)
