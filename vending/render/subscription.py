@@ -12,10 +12,10 @@ from vending.render.templating import render_template
 from vending.request.model import Request
 from vending.request.yamlio import dump_yaml
 from vending.trunk.config import TrunkConfig
-from vending.trunk.state import Entry
 from vending.trunk.layout import FLUX_FILE as FLUX_FILE
 from vending.trunk.layout import REQUEST_FILE as REQUEST_FILE
 from vending.trunk.layout import TERRAFORM_FILE as TERRAFORM_FILE
+from vending.trunk.state import Entry
 
 
 @dataclass(frozen=True)
