@@ -47,6 +47,10 @@ COMMANDS = {
         "vending.cli.render:render_command",
         "Write the files the requests would add to the trunk; no git, no Azure.",
     ),
+    "status": LazyCommand(
+        "vending.cli.status:status_command",
+        "Each subscription's state from the controller's Terraform objects; --record commits it.",
+    ),
     "submit": LazyCommand(
         "vending.cli.submit:submit_command",
         "Validate, check against Azure, render and commit each request to the trunk, then push.",

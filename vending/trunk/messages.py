@@ -113,6 +113,15 @@ def approval_change(subject: Subject, plan_id: str) -> Change:
     return Change(f"Approve {plan_id} for {subject.name} in {subject.environment}", trailers)
 
 
+def status_change(identity: str, changed: int, requested_by: str | None = None) -> Change:
+    """A commit that records the controller's status of ``changed`` subscriptions under ``status/``."""
+    trailers = {"Vending-Identity": identity}
+    if requested_by:
+        trailers["Requested-By"] = requested_by
+    noun = "subscription" if changed == 1 else "subscriptions"
+    return Change(f"Record the status of {changed} {noun}", trailers)
+
+
 def initial_change(org: str, interface_version: str) -> Change:
     """The first commit of a trunk made by ``vending init``."""
     return Change(f"Initialize subscription trunk for {org}", {"Vending-Interface": interface_version})
