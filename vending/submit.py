@@ -17,6 +17,7 @@ from vending.request.load import LoadedRequest, load_request
 from vending.request.model import Request
 from vending.trunk.config import TrunkConfig, load_config
 from vending.trunk.landing import Round, focus_on, land
+from vending.trunk.layout import RENDER_HASH_ANNOTATION
 from vending.trunk.ledger import TreeView, layout_changes
 from vending.trunk.messages import Action, Subject, subscription_change
 from vending.trunk.outcomes import Outcome, Status, exit_code_of, merged, trunk_failed
@@ -257,7 +258,8 @@ def plan_request(
     verdict = scope_verdict(outcome.source, owners, settings.identity, paths)
     if not verdict.allowed:
         return Plan(outcome.rejected(verdict.findings, ExitCode.SCOPE), rendered)
-    message = _message(request, Action.UPDATE if existing else Action.CREATE, settings, azure_checks)
+    action = Action.UPDATE if existing else Action.CREATE
+    message = _message(request, action, settings, azure_checks, rendered.flux_object["metadata"]["annotations"])
     commit = PlannedCommit(
         {path: files[path] for path in paths}, message, _author(request, settings), settings.committer
     )
@@ -275,11 +277,15 @@ def _render(
     return rendered, Entry.from_request(request, default_workload=workload, deletion=deletion)
 
 
-def _message(request: Request, action: Action, settings: SubmitSettings, azure_checks: str) -> str:
+def _message(
+    request: Request, action: Action, settings: SubmitSettings, azure_checks: str, annotations: dict[str, str]
+) -> str:
     subject = Subject(
         request.name, request.environment, request.requested_by, settings.identity, settings.interface_version
     )
-    return subscription_change(subject, action, request.display_name, azure_checks, request.ticket).message()
+    digest = annotations.get(RENDER_HASH_ANNOTATION)
+    change = subscription_change(subject, action, request.display_name, azure_checks, request.ticket, digest)
+    return change.message()
 
 
 def _author(request: Request, settings: SubmitSettings) -> Person:
