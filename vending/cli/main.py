@@ -47,6 +47,10 @@ COMMANDS = {
         "vending.cli.render:render_command",
         "Write the files the requests would add to the trunk; no git, no Azure.",
     ),
+    "report": LazyCommand(
+        "vending.cli.report:report_command",
+        "DORA metrics and an inventory from the trunk's history and recorded status.",
+    ),
     "status": LazyCommand(
         "vending.cli.status:status_command",
         "Each subscription's state from the controller's Terraform objects; --record commits it.",
