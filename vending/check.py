@@ -19,7 +19,7 @@ from vending.request.model import Request
 from vending.request.yamlio import YamlDocument, YamlLoadError, load_plain_yaml, parse_yaml_mapping, read_text_bounded
 from vending.trunk.config import TrunkConfig, load_config
 from vending.trunk.files import write_tree
-from vending.trunk.layout import FACTS_FILE, REQUEST_FILE, SUBSCRIPTION_FILES
+from vending.trunk.layout import FACTS_FILE, RENDER_HASH_ANNOTATION, REQUEST_FILE, SUBSCRIPTION_FILES
 from vending.trunk.state import Entry, NetworkMap
 from vending.trunk.survey import Survey, survey
 
@@ -202,6 +202,10 @@ def _compare_file(root: Path, path: str, expected: str, origin: str) -> list[Fin
         return []
     if _header(actual) != _header(expected):
         return [Finding(path, "", f"stale render ({_header(actual) or 'no header'}); re-render it")]
+    if RENDER_HASH_ANNOTATION in expected and RENDER_HASH_ANNOTATION not in actual:
+        return [
+            Finding(path, "", f"stale render (rendered before the {RENDER_HASH_ANNOTATION} annotation); re-render it")
+        ]
     return [Finding(path, "", f"differs from what is {origin} (edited by hand?)")]
 
 
