@@ -9,16 +9,14 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from vending.errors import Finding, InputError
 from vending.fleet.report_metrics import ChangeCommit, Metrics, RecordVersion, metrics, outcomes, restores
-from vending.trunk.config import TrunkConfig, load_config
-from vending.trunk.history import LoggedCommit, read_history
-from vending.trunk.layout import REQUEST_FILE, STATUS_DIR
+from vending.trunk.config import load_config_text
+from vending.trunk.history import History, LoggedCommit, read_history
+from vending.trunk.layout import CONFIG_FILE, REQUEST_FILE, STATUS_DIR
 from vending.trunk.records import parse_record
-from vending.trunk.workdir import read_trunk
 
 DEFAULT_DAYS = 30
 CHANGE_SUBJECTS = ("Vend ", "Update ")
@@ -65,12 +63,11 @@ def build_report(
     with read_history(trunk, branch) as history:
         changes = change_commits(history.commits())
         versions = list(history.versions(STATUS_DIR))
+        inventory = take_inventory(history)
     by_name = record_versions((version.path, version.time, version.text) for version in versions)
     found = outcomes(changes, by_name)
     recoveries = [pair for series in by_name.values() for pair in restores(series)]
     figures = metrics(found, recoveries, int(start.timestamp()), int(end.timestamp()))
-    with read_trunk(trunk, branch) as root:
-        inventory = take_inventory(root, load_config(root))
     count = sum(len(series) for series in by_name.values())
     return Report(start, end, figures, inventory, len(changes), count)
 
@@ -101,22 +98,26 @@ def record_versions(versions: Iterable[tuple[str, int, str | None]]) -> dict[str
     return dict(by_name)
 
 
-def take_inventory(root: Path, config: TrunkConfig) -> Inventory:
+def take_inventory(history: History) -> Inventory:
     """Subscriptions per environment, management group and module ref, and how many have no budget, from
-    each live subscription's ``request.yaml``."""
-    environments: Counter[str] = Counter()
+    each live subscription's ``request.yaml`` at the branch's tip."""
+    text = history.tip_file(CONFIG_FILE)
+    if text is None:
+        raise InputError("not a trunk", [Finding(CONFIG_FILE, "", "missing at the branch's tip")])
+    config = load_config_text(text)
+    paths = {config.environments[name].path: name for name in sorted(config.environments)}
+    environments: Counter[str] = Counter(dict.fromkeys(sorted(config.environments), 0))
     groups: Counter[str] = Counter()
     refs: Counter[str] = Counter()
     without_budget = 0
-    for name in sorted(config.environments):
-        environments[name] += 0
-        base = root / config.environments[name].path
-        for request in sorted(base.glob(f"[!_]*/{REQUEST_FILE}")):
-            text = request.read_text(encoding="utf-8")
-            environments[name] += 1
-            groups[_first(_MANAGEMENT_GROUP, text, "mg")] += 1
-            refs[_first(_HEADER, text, "ref")] += 1
-            without_budget += 0 if _BUDGET.search(text) else 1
+    for path, request in history.tip_files(sorted(paths), REQUEST_FILE):
+        folder, name = path.rsplit("/", 2)[:2]
+        if folder not in paths or name.startswith("_"):
+            continue
+        environments[paths[folder]] += 1
+        groups[_first(_MANAGEMENT_GROUP, request, "mg")] += 1
+        refs[_first(_HEADER, request, "ref")] += 1
+        without_budget += 0 if _BUDGET.search(request) else 1
     return Inventory(dict(environments), dict(sorted(groups.items())), dict(sorted(refs.items())), without_budget)
 
 
