@@ -124,7 +124,7 @@ def plain_read(remote: Path, base: Path) -> float:
     """A depth-1 clone of the trunk and its log: what plain git needs to read the trunk's files."""
     start = time.perf_counter()
     target = base / "plain"
-    subprocess.run(["git", "clone", "-q", "--depth", "1", str(remote), str(target)], check=True)
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{remote}", str(target)], check=True)
     subprocess.run(["git", "-C", str(target), "log", "--format=%H %s"], check=True, capture_output=True)
     elapsed = time.perf_counter() - start
     subprocess.run(["rm", "-rf", str(target)], check=True)

@@ -110,7 +110,7 @@ def take_inventory(history: History) -> Inventory:
     groups: Counter[str] = Counter()
     refs: Counter[str] = Counter()
     without_budget = 0
-    for path, request in history.tip_files(sorted(paths), REQUEST_FILE):
+    for path, request in history.tip_files(sorted(paths), lambda path: path.endswith(f"/{REQUEST_FILE}")):
         folder, name = path.rsplit("/", 2)[:2]
         if folder not in paths or name.startswith("_"):
             continue

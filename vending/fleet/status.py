@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator, Mapping
+from collections import defaultdict
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ from vending.fleet.status_classify import TrunkSubscription, Verdict, classify
 from vending.fleet.status_objects import Observed
 from vending.render.flux import RENDER_HASH_FILES, render_hash
 from vending.trunk.config import TrunkConfig
-from vending.trunk.layout import DECOMMISSIONED_DIR
+from vending.trunk.layout import DECOMMISSIONED_DIR, FACTS_FILE
 from vending.trunk.records import STATES
 
 
@@ -66,39 +67,70 @@ class StatusReport:
 
 def trunk_subscriptions(root: Path, config: TrunkConfig) -> list[TrunkSubscription]:
     """Every live subscription of a checked-out trunk and every decommissioned one, sorted."""
+    want = wanted(config)
+    files: dict[str, str] = {}
+    for env in config.environments.values():
+        for entry in _entries(root / env.path):
+            if not entry.is_dir():
+                continue
+            for rel in _files(Path(entry.path), nested=entry.name == DECOMMISSIONED_DIR):
+                path = f"{env.path}/{entry.name}/{rel}"
+                if want(path):
+                    files[path] = (root / path).read_text(encoding="utf-8")
+    return subscriptions_from(config, files)
+
+
+def wanted(config: TrunkConfig) -> Callable[[str], bool]:
+    """Which trunk paths :func:`subscriptions_from` reads: the render-hash files of each subscription folder
+    and the tombstones."""
+    bases = tuple(f"{env.path}/" for env in config.environments.values())
+
+    def want(path: str) -> bool:
+        base = next((prefix for prefix in bases if path.startswith(prefix)), None)
+        if base is None:
+            return False
+        parts = path[len(base) :].split("/")
+        if len(parts) == 2:
+            return not parts[0].startswith("_") and parts[1] in RENDER_HASH_FILES
+        return len(parts) == 3 and parts[0] == DECOMMISSIONED_DIR and parts[2].endswith(".json")
+
+    return want
+
+
+def subscriptions_from(config: TrunkConfig, files: Mapping[str, str]) -> list[TrunkSubscription]:
+    """The subscriptions the trunk files in ``files`` (path to text, as :func:`wanted` selects) describe."""
+    want = wanted(config)
+    folders: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
     found: list[TrunkSubscription] = []
-    for environment in sorted(config.environments):
-        base = root / config.environments[environment].path
-        found += _live(base, environment)
-        found += _decommissioned(base / DECOMMISSIONED_DIR, environment)
+    for environment, env in config.environments.items():
+        prefix = f"{env.path}/"
+        for path, text in files.items():
+            if not path.startswith(prefix) or not want(path):
+                continue
+            parts = path[len(prefix) :].split("/")
+            if parts[0] == DECOMMISSIONED_DIR:
+                found.append(_tombstone(environment, parts[2].removesuffix(".json"), text))
+            else:
+                folders[(environment, parts[0])][parts[1]] = text
+    for (environment, name), texts in folders.items():
+        if FACTS_FILE not in texts:
+            continue  # not a subscription's folder ('vending check' reports it)
+        ordered = tuple(texts.get(file) for file in RENDER_HASH_FILES)
+        digest = render_hash(ordered) if None not in ordered else None  # type: ignore[arg-type]
+        subscription_id = _text(_json(texts[FACTS_FILE]).get("subscriptionId"))
+        found.append(TrunkSubscription(name, environment, digest, subscription_id))
     return sorted(found, key=lambda item: (item.environment, item.name))
 
 
-def _live(base: Path, environment: str) -> Iterator[TrunkSubscription]:
-    for entry in _entries(base):
-        if entry.name.startswith("_") or not entry.is_dir():
-            continue
-        texts = tuple(_read(Path(entry.path) / name) for name in RENDER_HASH_FILES)
-        if texts[-1] is None:
-            continue  # not a subscription's folder ('vending check' reports it)
-        digest = render_hash(texts) if all(text is not None for text in texts) else None  # type: ignore[arg-type]
-        facts = _json(texts[-1])
-        yield TrunkSubscription(entry.name, environment, digest, _text(facts.get("subscriptionId")))
-
-
-def _decommissioned(base: Path, environment: str) -> Iterator[TrunkSubscription]:
-    for shard in _entries(base):
-        for entry in _entries(Path(shard.path)):
-            if not entry.name.endswith(".json"):
-                continue
-            data = _json(_read(Path(entry.path)))
-            yield TrunkSubscription(
-                entry.name.removesuffix(".json"),
-                environment,
-                subscription_id=_text(data.get("subscriptionId")),
-                decommissioned=True,
-                deletion=_text(data.get("deletionPolicy")) or "retain",
-            )
+def _tombstone(environment: str, name: str, text: str) -> TrunkSubscription:
+    data = _json(text)
+    return TrunkSubscription(
+        name,
+        environment,
+        subscription_id=_text(data.get("subscriptionId")),
+        decommissioned=True,
+        deletion=_text(data.get("deletionPolicy")) or "retain",
+    )
 
 
 def judge_fleet(
@@ -143,11 +175,13 @@ def _entries(base: Path) -> list[os.DirEntry[str]]:
         return []
 
 
-def _read(path: Path) -> str | None:
-    try:
-        return path.read_text(encoding="utf-8")
-    except (FileNotFoundError, NotADirectoryError):
-        return None
+def _files(folder: Path, *, nested: bool) -> list[str]:
+    """Names of the files in ``folder`` (with ``nested``, ``<sub>/<name>`` one level down)."""
+    if not nested:
+        return [entry.name for entry in _entries(folder) if entry.is_file()]
+    return [
+        f"{sub.name}/{entry.name}" for sub in _entries(folder) if sub.is_dir() for entry in _entries(Path(sub.path))
+    ]
 
 
 def _json(text: str | None) -> dict[str, Any]:

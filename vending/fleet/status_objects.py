@@ -102,7 +102,7 @@ def _load(path: Path, shown: str) -> dict[str, Any]:
             shown, [Finding(shown, "", f"is {size} bytes, more than the {limit} MiB a status file may hold")]
         )
     try:
-        data = json.loads(path.read_bytes())
+        data = json.loads(path.read_bytes(), object_hook=_slim)
     except (OSError, ValueError) as exc:
         raise _refused(
             shown, [Finding(shown, "", f"not JSON ({exc}): give the output of 'kubectl get -o json'")]
@@ -114,6 +114,20 @@ def _load(path: Path, shown: str) -> dict[str, Any]:
         problem = f"kind is {kind!r}, not a List: give the output of 'kubectl get ... -A -o json'"
         raise _refused(shown, [Finding(shown, "kind", problem)])
     return data
+
+
+HEAVY_KEYS = ("vars", "managedFields", "inventory", "availableOutputs", "varsFrom", "runnerPodTemplate")
+"""Keys of a Kubernetes object that the classification never reads and that make most of its size."""
+
+
+def _slim(value: dict[str, Any]) -> dict[str, Any]:
+    """Called on each JSON object as it is parsed, innermost first: drops what is never read, so that the
+    parsed file stays a fraction of its text (a Secret keeps only ``subscription_id`` of its data)."""
+    for key in HEAVY_KEYS:
+        value.pop(key, None)
+    if value.get("kind") == "Secret" and isinstance(value.get("data"), dict):
+        value["data"] = {key: item for key, item in value["data"].items() if key == SUBSCRIPTION_OUTPUT}
+    return value
 
 
 class _ItemError(Exception):

@@ -5,7 +5,7 @@ tree) is read in place; a URL is cloned bare into a temporary folder first."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -77,15 +77,15 @@ class History:
         found = self._git("ls-tree", self.ref, "--", path).split()
         return self._blob(found[2]) if len(found) >= 4 and found[1] == "blob" else None
 
-    def tip_files(self, directories: Sequence[str], name: str) -> Iterator[tuple[str, str]]:
-        """(path, text) of every file called ``name`` under ``directories`` at the branch's tip: read from the
-        object database, nothing checked out."""
+    def tip_files(self, directories: Sequence[str], wanted: Callable[[str], bool]) -> Iterator[tuple[str, str]]:
+        """(path, text) of every file under ``directories`` whose path is ``wanted``, at the branch's tip: read
+        from the object database, nothing checked out."""
         if not directories:
             return
         listing = self._git("ls-tree", "-r", "-z", self.ref, "--", *directories)
         for entry in listing.split("\0"):
             meta, _, path = entry.partition("\t")
-            if path.rsplit("/", 1)[-1] == name and meta.split()[1:2] == ["blob"]:
+            if path and wanted(path) and meta.split()[1:2] == ["blob"]:
                 yield path, self._blob(meta.split()[2])
 
     def _blob(self, blob: str) -> str:
