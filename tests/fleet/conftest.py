@@ -7,13 +7,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+from fleet_support import DEV_OWNER, PROD_OWNER
 from testing.cli import run_cli
 from testing.requests import prod_request, request_data, write_request
 from testing.trunks import make_trunk
-
-DEV_OWNER = "@example/platform-dev"
-PROD_OWNER = "@example/platform-prod"
-ADMINS = "@example/platform-admins"
 
 
 def submit(remote: Path, request: Path, identity: str) -> None:

@@ -25,20 +25,13 @@ from controller_documents import (
     terraform,
     write_list,
 )
+from fleet_support import SUBSCRIPTION, trunk_hash
 from jsonschema import Draft202012Validator
 from testing.cli import run_cli
 from testing.trunks import git
 
-SUBSCRIPTION = "11111111-2222-3333-4444-555555555555"
 
-
-def trunk_hash(remote: Path, name: str, environment: str = "dev") -> str:
-    text = git(remote, "show", f"main:subscriptions/{environment}/{name}/terraform.yaml")
-    (line,) = [line for line in text.splitlines() if "vending.dev/render-hash" in line]
-    return line.split(":", 1)[1].strip()
-
-
-def status_of(remote: Path, path: Path) -> dict[str, dict[str, Any]]:
+def status_of(remote: Path | str, path: Path) -> dict[str, dict[str, Any]]:
     result = run_cli("status", "--trunk", remote, "--from", path, "--output", "json")
     assert result.code == 0, result.stderr
     document = result.json()
@@ -194,3 +187,11 @@ def test_from_is_required(fleet_trunk: Path) -> None:
     result = run_cli("status", "--trunk", fleet_trunk)
     assert result.code == 2
     assert "--from" in result.stderr
+
+
+def test_a_trunk_by_url_reads_the_same(fleet_trunk: Path, tmp_path: Path) -> None:
+    digest = trunk_hash(fleet_trunk, "app-dev")
+    path = write_list(tmp_path / "tf.json", terraform("app-dev", ready(), render_hash=digest))
+    by_path = status_of(fleet_trunk, path)
+    assert status_of(f"file://{fleet_trunk}", path) == by_path
+    assert by_path["app-dev"]["state"] == "ready"

@@ -9,8 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import ADMINS
 from controller_documents import kubectl_list, ready, terraform
+from fleet_support import ADMINS
 from testing.trunks import git
 from tooling import require_tool
 

@@ -7,9 +7,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from conftest import ADMINS, DEV_OWNER
 from controller_documents import PLAN_ID, T1, awaiting_approval, outputs_secret, ready, terraform, write_list
-from test_status import SUBSCRIPTION, trunk_hash
+from fleet_support import ADMINS, DEV_OWNER, SUBSCRIPTION, trunk_hash
 from testing.cli import run_cli
 from testing.trunks import git
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -67,8 +67,11 @@ class StatusReport:
 
 def trunk_subscriptions(root: Path, config: TrunkConfig) -> list[TrunkSubscription]:
     """Every live subscription of a checked-out trunk and every decommissioned one, sorted."""
+    return subscriptions_from(config, _disk_files(root, config))
+
+
+def _disk_files(root: Path, config: TrunkConfig) -> Iterator[tuple[str, str]]:
     want = wanted(config)
-    files: dict[str, str] = {}
     for env in config.environments.values():
         for entry in _entries(root / env.path):
             if not entry.is_dir():
@@ -76,8 +79,7 @@ def trunk_subscriptions(root: Path, config: TrunkConfig) -> list[TrunkSubscripti
             for rel in _files(Path(entry.path), nested=entry.name == DECOMMISSIONED_DIR):
                 path = f"{env.path}/{entry.name}/{rel}"
                 if want(path):
-                    files[path] = (root / path).read_text(encoding="utf-8")
-    return subscriptions_from(config, files)
+                    yield path, (root / path).read_text(encoding="utf-8")
 
 
 def wanted(config: TrunkConfig) -> Callable[[str], bool]:
@@ -97,29 +99,35 @@ def wanted(config: TrunkConfig) -> Callable[[str], bool]:
     return want
 
 
-def subscriptions_from(config: TrunkConfig, files: Mapping[str, str]) -> list[TrunkSubscription]:
-    """The subscriptions the trunk files in ``files`` (path to text, as :func:`wanted` selects) describe."""
+def subscriptions_from(config: TrunkConfig, files: Iterable[tuple[str, str]]) -> list[TrunkSubscription]:
+    """The subscriptions the trunk files in ``files`` ((path, text) pairs, as :func:`wanted` selects)
+    describe. A folder's texts are dropped as soon as its render hash is known, so that memory stays small
+    when ``files`` is a stream."""
     want = wanted(config)
+    prefixes = {f"{env.path}/": name for name, env in config.environments.items()}
     folders: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
     found: list[TrunkSubscription] = []
-    for environment, env in config.environments.items():
-        prefix = f"{env.path}/"
-        for path, text in files.items():
-            if not path.startswith(prefix) or not want(path):
-                continue
-            parts = path[len(prefix) :].split("/")
-            if parts[0] == DECOMMISSIONED_DIR:
-                found.append(_tombstone(environment, parts[2].removesuffix(".json"), text))
-            else:
-                folders[(environment, parts[0])][parts[1]] = text
-    for (environment, name), texts in folders.items():
-        if FACTS_FILE not in texts:
-            continue  # not a subscription's folder ('vending check' reports it)
-        ordered = tuple(texts.get(file) for file in RENDER_HASH_FILES)
-        digest = render_hash(ordered) if None not in ordered else None  # type: ignore[arg-type]
-        subscription_id = _text(_json(texts[FACTS_FILE]).get("subscriptionId"))
-        found.append(TrunkSubscription(name, environment, digest, subscription_id))
+    for path, text in files:
+        prefix = next((item for item in prefixes if path.startswith(item)), None)
+        if prefix is None or not want(path):
+            continue
+        environment, parts = prefixes[prefix], path[len(prefix) :].split("/")
+        if parts[0] == DECOMMISSIONED_DIR:
+            found.append(_tombstone(environment, parts[2].removesuffix(".json"), text))
+            continue
+        texts = folders[(environment, parts[0])]
+        texts[parts[1]] = text
+        if len(texts) == len(RENDER_HASH_FILES):
+            found.append(_live(environment, parts[0], folders.pop((environment, parts[0]))))
+    found += [_live(env, name, texts) for (env, name), texts in folders.items() if FACTS_FILE in texts]
     return sorted(found, key=lambda item: (item.environment, item.name))
+
+
+def _live(environment: str, name: str, texts: Mapping[str, str]) -> TrunkSubscription:
+    """A subscription's folder (a folder without facts is no subscription's: 'vending check' reports it)."""
+    ordered = tuple(texts.get(file) for file in RENDER_HASH_FILES)
+    digest = render_hash(ordered) if None not in ordered else None  # type: ignore[arg-type]
+    return TrunkSubscription(name, environment, digest, _text(_json(texts.get(FACTS_FILE)).get("subscriptionId")))
 
 
 def _tombstone(environment: str, name: str, text: str) -> TrunkSubscription:

@@ -102,7 +102,7 @@ def _load(path: Path, shown: str) -> dict[str, Any]:
             shown, [Finding(shown, "", f"is {size} bytes, more than the {limit} MiB a status file may hold")]
         )
     try:
-        data = json.loads(path.read_bytes(), object_hook=_slim)
+        data = json.loads(path.read_text(encoding="utf-8"), object_hook=_slim)
     except (OSError, ValueError) as exc:
         raise _refused(
             shown, [Finding(shown, "", f"not JSON ({exc}): give the output of 'kubectl get -o json'")]

@@ -47,7 +47,7 @@ def run_status(settings: StatusSettings, now: dt.datetime | None = None) -> Reco
 def _from_objects(trunk: str, branch: str) -> tuple[TrunkConfig, list[TrunkSubscription]]:
     """The trunk's config and subscriptions at the branch's tip, read from git's objects (nothing checked
     out: a trunk of 10,000 subscriptions costs one ``ls-tree`` and its blobs)."""
-    with read_history(trunk, branch) as history:
+    with read_history(trunk, branch, tip_only=True) as history:
         text = history.tip_file(CONFIG_FILE)
         if text is None:
             raise InputError("not a trunk", [Finding(redact(trunk), "", f"no {CONFIG_FILE} on branch {branch!r}")])
@@ -58,8 +58,8 @@ def _from_objects(trunk: str, branch: str) -> tuple[TrunkConfig, list[TrunkSubsc
             message = "the trunk is in the 0.x layout; migrate it with 'vending check --fix' (see docs/upgrading.md)"
             raise InputError("the trunk needs migrating", [Finding(path, "", message) for path in found])
         paths = sorted(env.path for env in config.environments.values())
-        files = dict(history.tip_files(paths, wanted(config)))
-    return config, subscriptions_from(config, files)
+        subscriptions = subscriptions_from(config, history.tip_files(paths, wanted(config)))
+    return config, subscriptions
 
 
 __all__ = ["RecordSettings", "Recorded", "StatusReport", "StatusSettings", "run_status"]

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from git import GitCommandError, InvalidGitRepositoryError, NoSuchPathError, Repo
 
@@ -103,8 +104,10 @@ def _commit(chunk: str) -> LoggedCommit:
 
 
 @contextmanager
-def read_history(location: str, branch: str = "main") -> Iterator[History]:
-    """The history of ``branch``: a local repository in place, a URL through a temporary bare clone."""
+def read_history(location: str, branch: str = "main", *, tip_only: bool = False) -> Iterator[History]:
+    """The history of ``branch``: a local repository in place, a URL through a temporary bare clone (of the
+    tip alone with ``tip_only``)."""
+    options: dict[str, Any] = {"depth": 1} if tip_only else {}
     try:
         if is_local_path(location) and Path(location).exists():
             with Repo(location) as repo:
@@ -112,7 +115,9 @@ def read_history(location: str, branch: str = "main") -> Iterator[History]:
             return
         with (
             temporary_directory("vending-history-") as tmp,
-            Repo.clone_from(location, tmp / "trunk.git", bare=True, branch=branch, single_branch=True) as repo,
+            Repo.clone_from(
+                location, tmp / "trunk.git", bare=True, branch=branch, single_branch=True, **options
+            ) as repo,
         ):
             yield History(repo, branch)
     except (GitCommandError, InvalidGitRepositoryError, NoSuchPathError) as exc:
