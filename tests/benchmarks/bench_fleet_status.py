@@ -26,21 +26,37 @@ from vending.fleet.status import trunk_subscriptions
 from vending.trunk.config import load_config
 from vending.trunk.records import StatusRecord, record_path
 
-CLI = [sys.executable, "-m", "vending"]
 ENV = {k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS", "TF_BUILD")}
 REVISION = "v1.4.0@sha1:4cb9876f84af6e2bffc611f946371e5bc5c94ff9"
 START = 1_767_225_600  # 2026-01-01T00:00:00Z
 
 
-def run_child(args: list[str | Path]) -> tuple[float, float, subprocess.CompletedProcess[bytes]]:
-    """Wall seconds and peak RSS (MB) of one child process (and the git processes it waited for)."""
-    start = time.perf_counter()
-    with open(os.devnull, "wb") as sink:
-        process = subprocess.Popen([str(arg) for arg in args], stdout=subprocess.PIPE, stderr=sink, env=ENV)
-        out = process.stdout.read() if process.stdout else b""
+SELF_RSS = (
+    "import resource, sys\n"
+    "from vending.cli.main import main\n"
+    "code = main(sys.argv[1:])\n"
+    "sys.stderr.write(f'SELF-RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}\\n')\n"
+    "sys.exit(code)\n"
+)
+"""Runs vending and reports the peak RSS of its own Python process, apart from the git processes it runs."""
+
+
+def run_child(args: list[str | Path]) -> tuple[float, float, float, subprocess.CompletedProcess[bytes]]:
+    """Wall seconds, peak RSS (MB) of the whole process tree as wait4 reports it (vending or the largest git
+    process it waited for: git maps pack files into memory), and of vending's own Python process."""
+    command = [sys.executable, "-c", SELF_RSS, *(str(arg) for arg in args)]
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, stdout=out, stderr=err, env=ENV)
         _, status, usage = os.wait4(process.pid, 0)
-    code = os.waitstatus_to_exitcode(status)
-    return time.perf_counter() - start, usage.ru_maxrss / 1024, subprocess.CompletedProcess(args, code, out)
+        elapsed = time.perf_counter() - start
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read(), err.read().decode()
+    own = [line for line in stderr.splitlines() if line.startswith("SELF-RSS ")]
+    own_mb = int(own[-1].split()[1]) / 1024 if own else float("nan")
+    done = subprocess.CompletedProcess(args, os.waitstatus_to_exitcode(status), stdout)
+    return elapsed, usage.ru_maxrss / 1024, own_mb, done
 
 
 def terraform_object(name: str, digest: str | None, index: int) -> dict[str, Any]:
@@ -135,15 +151,16 @@ def status_figures(remote: Path, source: Path, base: Path) -> None:
     path = base / "terraforms.json"
     count = status_file(source, path)
     megabytes = path.stat().st_size / 1e6
-    seconds, rss, done = run_child([*CLI, "status", "--trunk", remote, "--from", path, "--output", "json"])
+    seconds, rss, own, done = run_child(["status", "--trunk", remote, "--from", path, "--output", "json"])
     assert done.returncode == 0, done.returncode
     counts = json.loads(done.stdout)["counts"]
     baseline = plain_read(remote, base)
-    verdict = "ok" if seconds <= 5 and rss <= 200 else "MISSED"
+    verdict = "ok" if seconds <= 5 and own <= 200 else "MISSED"
     print(
         f"status: {count} subscriptions, {count} objects + {count} Secrets ({megabytes:.1f} MB file), states {counts}"
     )
-    print(f"  {seconds:.2f} s, peak RSS {rss:.0f} MB (targets 5 s, 200 MB: {verdict})")
+    memory = f"peak RSS {own:.0f} MB vending, {rss:.0f} MB largest process"
+    print(f"  {seconds:.2f} s, {memory} (targets 5 s, 200 MB: {verdict})")
     print(f"  plain git (depth-1 clone + log): {baseline:.2f} s; ratio {seconds / baseline:.1f}x")
 
 
@@ -191,7 +208,7 @@ def _stamp(epoch: int) -> str:
 def report_figures(remote: Path, names: list[str]) -> None:
     commits = fast_import_history(remote, names)
     window = ("--since", "2025-01-01", "--until", "2030-01-01")
-    seconds, rss, done = run_child([*CLI, "report", "--trunk", remote, *window, "--output", "json"])
+    seconds, rss, own, done = run_child(["report", "--trunk", remote, *window, "--output", "json"])
     assert done.returncode == 0, done.returncode
     document = json.loads(done.stdout)
     start = time.perf_counter()
@@ -208,7 +225,7 @@ def report_figures(remote: Path, names: list[str]) -> None:
         f"report: {commits} new commits ({len(names)} vends, {len(names)} recordings), "
         f"deployments {document['deployments']}"
     )
-    print(f"  {seconds:.2f} s, peak RSS {rss:.0f} MB (target 10 s: {verdict})")
+    print(f"  {seconds:.2f} s, peak RSS {own:.0f} MB vending, {rss:.0f} MB largest process (target 10 s: {verdict})")
     print(
         f"  plain git log (commits with trailers + status blob ids): {baseline:.2f} s; ratio {seconds / baseline:.1f}x"
     )
