@@ -21,7 +21,15 @@ from vending.trunk import safe_read
 from vending.trunk.approvals import Approval, approval_path, parse_approval
 from vending.trunk.config import TrunkConfig, load_config
 from vending.trunk.files import write_tree
-from vending.trunk.layout import APPROVAL_FILE, FACTS_FILE, FLUX_FILE, REQUEST_FILE, SUBSCRIPTION_FILES, TERRAFORM_FILE
+from vending.trunk.layout import (
+    APPROVAL_FILE,
+    FACTS_FILE,
+    FLUX_FILE,
+    RENDER_HASH_ANNOTATION,
+    REQUEST_FILE,
+    SUBSCRIPTION_FILES,
+    TERRAFORM_FILE,
+)
 from vending.trunk.state import Entry, NetworkMap
 from vending.trunk.survey import Survey, survey
 
@@ -279,6 +287,9 @@ def _compare_file(root: Path, path: str, expected: str, origin: str) -> list[Fin
         return []
     if _header(actual) != _header(expected):
         return [Finding(path, "", f"stale render ({_header(actual) or 'no header'}); {FIX_HINT} re-renders it")]
+    if RENDER_HASH_ANNOTATION in expected and RENDER_HASH_ANNOTATION not in actual:
+        message = f"stale render (rendered before the {RENDER_HASH_ANNOTATION} annotation); {FIX_HINT} re-renders it"
+        return [Finding(path, "", message)]
     return [Finding(path, "", f"differs from what is {origin} (edited by hand?); {FIX_HINT} restores it")]
 
 

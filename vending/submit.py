@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from vending.codeowners import CodeOwnersFile
-from vending.errors import ExitCode, Finding, RenderBugError, TrunkError
+from vending.errors import ExitCode, Finding, TrunkError
 from vending.render.pool import map_jobs, process_pool, stream_jobs, worker_count
 from vending.render.selfcheck import CheckedRender, FormatCheck, require_proven
 from vending.render.subscription import RenderedSubscription, initial_deletion, render_subscription
@@ -19,6 +19,7 @@ from vending.request.model import Request
 from vending.trunk.approvals import Approval
 from vending.trunk.config import TrunkConfig, load_config
 from vending.trunk.landing import Round, focus_on, land
+from vending.trunk.layout import RENDER_HASH_ANNOTATION
 from vending.trunk.ledger import TreeView, approval_changes, layout_changes, read_approval
 from vending.trunk.messages import Action, Subject, subscription_change
 from vending.trunk.outcomes import Outcome, Status, exit_code_of, merged, trunk_failed
@@ -224,7 +225,7 @@ def _commit_round(
                 fmt.add(path, text)
             if plan.commit is not None:
                 yield plan.commit
-        _require_canonical_terraform(fmt)
+        fmt.require_canonical()
 
     with FormatCheck(enabled=attempt == 0) as fmt:
         shas = iter(clone.commit_series(planned(fmt)))
@@ -319,27 +320,25 @@ def plan_request(
     verdict = scope_verdict(outcome.source, owners, settings.identity, paths)
     if not verdict.allowed:
         return Plan(outcome.rejected(verdict.findings, ExitCode.SCOPE), rendered)
-    message = _message(request, Action.UPDATE if existing else Action.CREATE, settings, azure_checks)
+    action = Action.UPDATE if existing else Action.CREATE
+    message = _message(request, action, settings, azure_checks, rendered.flux_object["metadata"]["annotations"])
     commit = PlannedCommit(
         {path: files[path] for path in paths}, message, _author(request, settings), settings.committer
     )
     return Plan(outcome.decided(Status.PENDING), rendered, commit)
 
 
-def _message(request: Request, action: Action, settings: SubmitSettings, azure_checks: str) -> str:
+def _message(
+    request: Request, action: Action, settings: SubmitSettings, azure_checks: str, annotations: dict[str, str]
+) -> str:
     subject = Subject(
         request.name, request.environment, request.requested_by, settings.identity, settings.interface_version
     )
-    return subscription_change(subject, action, request.display_name, azure_checks, request.ticket).message()
+    digest = annotations.get(RENDER_HASH_ANNOTATION)
+    change = subscription_change(subject, action, request.display_name, azure_checks, request.ticket, digest)
+    return change.message()
 
 
 def _author(request: Request, settings: SubmitSettings) -> Person:
     """The commit's author: as configured (``--author`` or the CI host), else the request's requester."""
     return settings.author or Person(request.requested_by.split("@")[0], request.requested_by)
-
-
-def _require_canonical_terraform(fmt: FormatCheck) -> None:
-    """Where terraform is installed, every rendered ``.tf`` must be what ``terraform fmt`` writes."""
-    problems = fmt.problems()
-    if problems:
-        raise RenderBugError("rendered Terraform is not canonical", [Finding(p, "", m) for p, m in problems])

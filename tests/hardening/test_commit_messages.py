@@ -120,6 +120,11 @@ def test_a_ticket_shaped_like_a_trailer_is_refused_in_the_request(remote: Path, 
 # --- what is accepted parses back exactly ------------------------------------------------------------------
 
 
+def _render_hash(flux_text: str) -> str:
+    (line,) = [line for line in flux_text.splitlines() if "vending.dev/render-hash:" in line]
+    return line.split(":", 1)[1].strip()
+
+
 def test_every_commit_parses_back_to_its_intended_trailers(remote: Path, tmp_path: Path) -> None:
     display = "Ops: Payments -- Team (west) #1 é"
     ticket = "OPS-42: migrate (see #12) 100%"
@@ -142,6 +147,10 @@ def test_every_commit_parses_back_to_its_intended_trailers(remote: Path, tmp_pat
             ("Vending-Identity", DEV),
             *checks,
             ("Ticket", ticket),
+            (
+                "Vending-Render-Hash",
+                _render_hash(git(remote, "show", "main~1:subscriptions/dev/app-dev/terraform.yaml")),
+            ),
         ],
         "main": [
             *common,

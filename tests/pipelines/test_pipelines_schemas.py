@@ -28,6 +28,10 @@ SCHEMA_OF = {
     "pipelines/github/action.yml": ACTIONS,
     "pipelines/azure-devops/vend.yml": AZURE,
     "examples/azure-devops/azure-pipelines.yml": AZURE,
+    ".github/workflows/status.yml": WORKFLOWS,
+    "examples/github/status-caller.yml": WORKFLOWS,
+    "pipelines/azure-devops/status.yml": AZURE,
+    "examples/azure-devops/status-schedule.yml": AZURE,
 }
 PIPELINE_DIRS = [".github/workflows", "pipelines", "examples/github", "examples/azure-devops"]
 

@@ -25,6 +25,13 @@ def _person(remote: Path, commit: str, who: str) -> str:
     return git(remote, "log", "-1", f"--format={fmt}", commit).strip()
 
 
+def _render_hash(remote: Path, path: str) -> str:
+    """The ``vending.dev/render-hash`` annotation of a rendered Terraform object on main."""
+    text = git(remote, "show", f"main:{path}")
+    (line,) = [line for line in text.splitlines() if "vending.dev/render-hash:" in line]
+    return line.split(":", 1)[1].strip()
+
+
 def test_trailers_are_exactly_the_contract(remote: Path, requests_dir: Path) -> None:
     run = vend(*submit_args(remote, write_request(requests_dir, "team-a", requestedBy="carol@contoso.com")))
     assert run.code == 0
@@ -35,6 +42,7 @@ def test_trailers_are_exactly_the_contract(remote: Path, requests_dir: Path) -> 
         ("Requested-By", "carol@contoso.com"),
         ("Vending-Identity", DEV),
         ("Azure-Checks", "skipped"),
+        ("Vending-Render-Hash", _render_hash(remote, "subscriptions/dev/team-a/terraform.yaml")),
     ]
     assert message(remote, commit).splitlines()[0] == "Vend team-a in dev"
 
@@ -49,6 +57,7 @@ def test_ticket_trailer_when_given(remote: Path) -> None:
         ("Vending-Identity", PROD),
         ("Azure-Checks", "skipped"),
         ("Ticket", "CHG-20261126-042"),
+        ("Vending-Render-Hash", _render_hash(remote, "subscriptions/prod/payments-prod/terraform.yaml")),
     ]
 
 

@@ -59,9 +59,17 @@ COMMANDS = {
         "vending.cli.render:render_command",
         "Write the files the requests would add to the trunk; no git, no Azure.",
     ),
+    "report": LazyCommand(
+        "vending.cli.report:report_command",
+        "DORA metrics and an inventory from the trunk's history and recorded status.",
+    ),
     "show": LazyCommand(
         "vending.cli.show:show_command",
         "Show one subscription: its request, its history with trailers and its last recorded status.",
+    ),
+    "status": LazyCommand(
+        "vending.cli.status:status_command",
+        "Each subscription's state from the controller's Terraform objects; --record commits it.",
     ),
     "submit": LazyCommand(
         "vending.cli.submit:submit_command",

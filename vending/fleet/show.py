@@ -17,8 +17,8 @@ from vending.fleet.listing import (
     read_status,
 )
 from vending.fleet.listing_files import TrunkFiles, trunk_files
-from vending.trunk.history import LoggedCommit, path_history
 from vending.trunk.layout import REQUEST_FILE
+from vending.trunk.pathlog import LoggedCommit, path_history
 from vending.trunk.records import StatusRecord, record_path
 from vending.trunk.state import paths_of
 from vending.trunk.workdir import temporary_directory

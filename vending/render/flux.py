@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from vending.render.inputs import MODULE_OUTPUTS
 from vending.trunk.config import Environment, TrunkConfig
+from vending.trunk.layout import FACTS_FILE, RENDER_HASH_ANNOTATION, REQUEST_FILE, TERRAFORM_FILE
 
 TERRAFORM_API = "infra.contrib.fluxcd.io/v1alpha2"
 GITREPOSITORY_API = "source.toolkit.fluxcd.io/v1"
@@ -14,6 +16,19 @@ KUSTOMIZE_API = "kustomize.config.k8s.io/v1beta1"
 PRUNE_ANNOTATION = "kustomize.toolkit.fluxcd.io/prune"
 TOKEN_FILE = "/var/run/secrets/azure/tokens/azure-identity-token"  # noqa: S105 - a path, not a secret
 LABEL_PREFIX = "vending.dev"
+RENDER_HASH_FILES = (REQUEST_FILE, TERRAFORM_FILE, FACTS_FILE)
+"""The files of a subscription's folder that its render hash covers, in this order: everything the Flux
+object is made from, and nothing that holds the hash itself."""
+
+
+def render_hash(texts: tuple[str, ...]) -> str:
+    """The digest of a subscription's rendered files (:data:`RENDER_HASH_FILES`, in order): ``sha256:`` and
+    the first 16 hex digits. The same texts give the same hash on every machine."""
+    digest = hashlib.sha256()
+    for name, text in zip(RENDER_HASH_FILES, texts, strict=True):
+        digest.update(f"{name}\0{len(text.encode('utf-8'))}\0".encode())
+        digest.update(text.encode("utf-8"))
+    return f"sha256:{digest.hexdigest()[:16]}"
 
 
 def terraform_object(
@@ -24,16 +39,18 @@ def terraform_object(
     backend_block: str | None,
     interface_version: str,
     deletion: str,
+    digest: str,
     approve_plan: str | None = None,
 ) -> dict[str, Any]:
-    """The Flux ``Terraform`` object that plans and applies one subscription. ``approve_plan``: the full
-    plan id an approval (still valid for this render) approves, in an environment with manual approval."""
+    """The Flux ``Terraform`` object that plans and applies one subscription; ``digest`` is the
+    :func:`render_hash` of the files rendered beside it. ``approve_plan``: the full plan id an approval
+    (still valid for this render) approves, in an environment with manual approval."""
     env = config.environments[environment]
     metadata: dict[str, Any] = {
         "name": name,
         "namespace": config.flux.namespace,
         "labels": {"app.kubernetes.io/managed-by": "vending", f"{LABEL_PREFIX}/environment": environment},
-        "annotations": _annotations(deletion, config, interface_version),
+        "annotations": {**_annotations(deletion, config, interface_version), RENDER_HASH_ANNOTATION: digest},
     }
     spec: dict[str, Any] = {
         "interval": env.interval,

@@ -199,6 +199,12 @@ class FormatCheck:
             self._reap(*self.runs.pop(0))
         return [(self.paths.get(path, path), message) for path, message in self.found]
 
+    def require_canonical(self) -> None:
+        """Raise ``RenderBugError`` unless every ``.tf`` of the batch is what ``terraform fmt`` writes."""
+        problems = self.problems()
+        if problems:
+            raise RenderBugError("rendered Terraform is not canonical", [Finding(p, "", m) for p, m in problems])
+
     def _start(self, folder: Path) -> None:
         assert self.binary is not None
         done = [(folder_, run) for folder_, run in self.runs if run.poll() is not None]

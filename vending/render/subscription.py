@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from vending.render.backend import backend_block, backend_settings
-from vending.render.flux import terraform_object
+from vending.render.flux import render_hash, terraform_object
 from vending.render.inputs import MODULE_OUTPUTS, PROVIDERS, module_inputs, module_source_address
 from vending.render.templating import render_template
 from vending.request.model import Request
@@ -16,6 +16,7 @@ from vending.trunk.config import TrunkConfig
 from vending.trunk.layout import FLUX_FILE as FLUX_FILE
 from vending.trunk.layout import REQUEST_FILE as REQUEST_FILE
 from vending.trunk.layout import TERRAFORM_FILE as TERRAFORM_FILE
+from vending.trunk.state import Entry
 
 
 @dataclass(frozen=True)
@@ -80,21 +81,25 @@ def render_subscription(
     inputs = module_inputs(request, env, policy)
     kind, settings = backend_settings(request.name, request.environment, config)
     custom_backend = None if kind == "kubernetes" else backend_block(kind, settings)
-    args = (request.name, request.environment, config, inputs, custom_backend, interface_version, policy)
-    flux = terraform_object(*args)
+    header = file_header(config, interface_version)
+    directory = f"{env.path}/{request.name}"
     normalized = request.normalized(env.workload)
+    request_text = dump_yaml(normalized, request_header(interface_version))
+    terraform_text = render_root_module(inputs, config, kind, settings, header)
+    facts_text = Entry.from_request(request, default_workload=env.workload, deletion=policy).facts_text()
+    rendered_hash = render_hash((request_text, terraform_text, facts_text))
+    args = (request.name, request.environment, config, inputs, custom_backend, interface_version, policy)
+    flux = terraform_object(*args, rendered_hash)
     pinned = f"{config.module.ref}@{config.module.commit}" if config.module.commit else config.module.ref
     digest = render_digest(normalized, flux["spec"], pinned)
     approved = approval.plan_id if approval and approval.approves(digest) else None
     if approved and approvable(config, request.environment):
-        flux = terraform_object(*args, approve_plan=approved)
+        flux = terraform_object(*args, rendered_hash, approve_plan=approved)
     else:
         approved = None
-    header = file_header(config, interface_version)
-    directory = f"{env.path}/{request.name}"
     files = {
-        f"{directory}/{REQUEST_FILE}": dump_yaml(normalized, request_header(interface_version)),
-        f"{directory}/{TERRAFORM_FILE}": render_root_module(inputs, config, kind, settings, header),
+        f"{directory}/{REQUEST_FILE}": request_text,
+        f"{directory}/{TERRAFORM_FILE}": terraform_text,
         f"{directory}/{FLUX_FILE}": dump_yaml(flux, header),
     }
     return RenderedSubscription(request.name, request.environment, directory, files, inputs, flux, digest, approved)

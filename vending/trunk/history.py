@@ -1,69 +1,126 @@
-"""A path's history on the trunk: the commits that touched a subscription's folder, tombstone or recorded
-status, each with its trailers (who asked, which identity, the Azure checks, the ticket, the approval)."""
+"""The trunk's history as ``vending report`` reads it: every commit's time, subject and trailers (one
+``git log``), and every version of the files under one directory (one ``git log --raw`` for the blob ids,
+then the blobs through one persistent ``git cat-file --batch``). A local repository (bare or a working
+tree) is read in place; a URL is cloned bare into a temporary folder first."""
 
 from __future__ import annotations
 
-import shlex
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from git import GitCommandError, Repo
+from git import GitCommandError, InvalidGitRepositoryError, NoSuchPathError, Repo
 
-from vending.trunk.repository import FILTERING_UPLOAD_PACK, is_local_path, unreachable
+from vending.errors import Finding, TrunkError
+from vending.reporting.redact import redact
+from vending.trunk.repository import git_reason, is_local_path
+from vending.trunk.workdir import temporary_directory
 
-LOG_FORMAT = "%H%x1f%aI%x1f%cI%x1f%an%x1f%ae%x1f%s%x1f%(trailers:only,unfold)%x1e"
+RECORD, FIELD = "\x1e", "\x1f"
+TRAILER_KEYS = ("Vending-Request", "Vending-Render-Hash", "Vending-Approval", "Vending-Identity")
+"""The trailers a report reads of each commit."""
 
 
 @dataclass(frozen=True)
 class LoggedCommit:
-    """One commit of a path's history, with its trailers as (key, value) pairs in order."""
+    sha: str
+    time: int
+    subject: str
+    trailers: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class FileVersion:
+    """One version of a file: the commit that wrote it, when, and its text (None: the commit deleted it)."""
 
     sha: str
-    authored: str
-    committed: str
-    author: str
-    email: str
-    subject: str
-    trailers: tuple[tuple[str, str], ...]
+    time: int
+    path: str
+    text: str | None
 
 
-def path_history(location: str, branch: str, paths: Sequence[str], scratch: Path) -> list[LoggedCommit]:
-    """Every commit of ``branch`` that touched one of ``paths``, newest first. A local repository (working
-    tree or bare) is read in place; anything else is cloned into ``scratch`` with its commits and trees but no
-    file contents (``--filter=blob:none``), which is all a path-filtered log needs."""
-    try:
-        return _history(location, branch, paths, scratch)
-    except GitCommandError as exc:
-        raise unreachable(location, exc) from exc
+class History:
+    """One branch of a repository, read with git's own log."""
 
+    def __init__(self, repo: Repo, branch: str) -> None:
+        self.repo = repo
+        self.ref = f"refs/heads/{branch}"
 
-def _history(location: str, branch: str, paths: Sequence[str], scratch: Path) -> list[LoggedCommit]:
-    if is_local_path(location):
-        repo = Repo(location)
-    else:
-        options = ["--filter=blob:none"]
-        if location.startswith("file://"):
-            options.append(shlex.quote(f"--upload-pack={FILTERING_UPLOAD_PACK}"))
-        repo = Repo.clone_from(
-            location,
-            scratch,
-            multi_options=options,
-            allow_unsafe_options=location.startswith("file://"),
-            bare=True,
-            branch=branch,
-            single_branch=True,
-            no_tags=True,
+    def commits(self) -> list[LoggedCommit]:
+        """Every commit of the branch, oldest first."""
+        keys = ",".join(f"key={key}" for key in TRAILER_KEYS)
+        fmt = f"{RECORD}%H{FIELD}%ct{FIELD}%s{FIELD}%(trailers:{keys},unfold,separator=%x1d)"
+        text = self._git("log", "--reverse", f"--format={fmt}", self.ref)
+        return [_commit(chunk) for chunk in text.split(RECORD) if chunk.strip()]
+
+    def versions(self, directory: str) -> Iterator[FileVersion]:
+        """Every version of every file under ``directory``, oldest first."""
+        fmt = f"{RECORD}%H{FIELD}%ct"
+        text = self._git(
+            "log", "--reverse", "--raw", "--no-abbrev", "--no-renames", f"--format={fmt}", self.ref, "--", directory
         )
-        branch = "HEAD"
-    with repo:
-        text = str(repo.git.execute(["git", "log", f"--format={LOG_FORMAT}", branch, "--", *paths]))
-    return [_logged(record) for record in text.split("\x1e") if record.strip()]
+        for chunk in text.split(RECORD):
+            if not chunk.strip():
+                continue
+            head, _, raw = chunk.partition("\n")
+            sha, time = head.split(FIELD)
+            for line in raw.splitlines():
+                meta, _, path = line.partition("\t")
+                if not path.startswith(f"{directory}/"):
+                    continue
+                blob = meta.split()[3]
+                yield FileVersion(sha, int(time), path, None if set(blob) == {"0"} else self._blob(blob))
+
+    def tip_file(self, path: str) -> str | None:
+        """The text of ``path`` at the branch's tip, or None."""
+        found = self._git("ls-tree", self.ref, "--", path).split()
+        return self._blob(found[2]) if len(found) >= 4 and found[1] == "blob" else None
+
+    def tip_files(self, directories: Sequence[str], wanted: Callable[[str], bool]) -> Iterator[tuple[str, str]]:
+        """(path, text) of every file under ``directories`` whose path is ``wanted``, at the branch's tip: read
+        from the object database, nothing checked out."""
+        if not directories:
+            return
+        listing = self._git("ls-tree", "-r", "-z", self.ref, "--", *directories)
+        for entry in listing.split("\0"):
+            meta, _, path = entry.partition("\t")
+            if path and wanted(path) and meta.split()[1:2] == ["blob"]:
+                yield path, self._blob(meta.split()[2])
+
+    def _blob(self, blob: str) -> str:
+        data: bytes = self.repo.odb.stream(bytes.fromhex(blob)).read()
+        return data.decode("utf-8", errors="replace")
+
+    def _git(self, *args: str) -> str:
+        return str(self.repo.git.execute(["git", *args], strip_newline_in_stdout=False))
 
 
-def _logged(record: str) -> LoggedCommit:
-    sha, authored, committed, author, email, subject, trailers = record.strip("\n").split("\x1f", 6)
-    pairs = [line.split(":", 1) for line in trailers.splitlines() if ":" in line]
-    return LoggedCommit(
-        sha, authored, committed, author, email, subject, tuple((k.strip(), v.strip()) for k, v in pairs)
-    )
+def _commit(chunk: str) -> LoggedCommit:
+    sha, time, subject, trailers = chunk.strip("\n").split(FIELD, 3)
+    pairs = [item.split(": ", 1) for item in trailers.strip().split("\x1d") if ": " in item]
+    return LoggedCommit(sha, int(time), subject, {key: value.strip() for key, value in pairs})
+
+
+@contextmanager
+def read_history(location: str, branch: str = "main", *, tip_only: bool = False) -> Iterator[History]:
+    """The history of ``branch``: a local repository in place, a URL through a temporary bare clone (of the
+    tip alone with ``tip_only``)."""
+    options: dict[str, Any] = {"depth": 1} if tip_only else {}
+    try:
+        if is_local_path(location) and Path(location).exists():
+            with Repo(location) as repo:
+                yield History(repo, branch)
+            return
+        with (
+            temporary_directory("vending-history-") as tmp,
+            Repo.clone_from(
+                location, tmp / "trunk.git", bare=True, branch=branch, single_branch=True, **options
+            ) as repo,
+        ):
+            yield History(repo, branch)
+    except (GitCommandError, InvalidGitRepositoryError, NoSuchPathError) as exc:
+        reason = git_reason(exc) if isinstance(exc, GitCommandError) else "not a git repository"
+        finding = Finding(redact(location), "", f"cannot read the history of branch {branch!r}: {reason}")
+        raise TrunkError(f"cannot read trunk {redact(location)}", [finding]) from exc

@@ -84,13 +84,23 @@ def _trailers(subject: Subject, azure_checks: str, ticket: str | None) -> dict[s
 
 
 def subscription_change(
-    subject: Subject, action: Action, display_name: str, azure_checks: str, ticket: str | None = None
+    subject: Subject,
+    action: Action,
+    display_name: str,
+    azure_checks: str,
+    ticket: str | None = None,
+    render_hash: str | None = None,
 ) -> Change:
-    """A commit that vends (``create``) or updates one subscription."""
+    """A commit that vends (``create``) or updates one subscription; ``render_hash`` (the
+    ``vending.dev/render-hash`` of its render) becomes the ``Vending-Render-Hash`` trailer, which ``vending
+    report`` ties to the recorded status of that render."""
     verb = {Action.CREATE: "Vend", Action.UPDATE: "Update"}[action]
     _check_line("displayName", display_name)
     body = f"{verb} subscription {subject.name!r} ({display_name}) in environment {subject.environment}."
-    return Change(f"{verb} {subject.name} in {subject.environment}", _trailers(subject, azure_checks, ticket), body)
+    trailers = _trailers(subject, azure_checks, ticket)
+    if render_hash:
+        trailers["Vending-Render-Hash"] = render_hash
+    return Change(f"{verb} {subject.name} in {subject.environment}", trailers, body)
 
 
 def decommission_change(subject: Subject, policy: str, reason: str = "", ticket: str | None = None) -> Change:
@@ -111,6 +121,15 @@ def approval_change(subject: Subject, plan_id: str) -> Change:
         "Vending-Approval": plan_id,
     }
     return Change(f"Approve {plan_id} for {subject.name} in {subject.environment}", trailers)
+
+
+def status_change(identity: str, changed: int, requested_by: str | None = None) -> Change:
+    """A commit that records the controller's status of ``changed`` subscriptions under ``status/``."""
+    trailers = {"Vending-Identity": identity}
+    if requested_by:
+        trailers["Requested-By"] = requested_by
+    noun = "subscription" if changed == 1 else "subscriptions"
+    return Change(f"Record the status of {changed} {noun}", trailers)
 
 
 def initial_change(org: str, interface_version: str) -> Change:
