@@ -26,8 +26,7 @@
 #
 # Mode diff writes the pull-request comment (vending diff --markdown) to a file and hands it to the host:
 # GitHub: appended to $GITHUB_STEP_SUMMARY, step outputs diff-hash and diff-markdown; Azure DevOps:
-# ##vso[task.uploadsummary] and the output variable diffHash. The engines' plan is appended only when the
-# installed vending has a plan command (vending plan --help succeeds).
+# ##vso[task.uploadsummary] and the output variable diffHash.
 #
 # Flags for a subcommand are collected in an array named after it (global_args, submit_args,
 # validate_args, diff_args); the test suite checks those flags against the CLI.
@@ -142,29 +141,6 @@ json_field() { # json_field FILE KEY -> the string value of KEY in the JSON docu
   python3 -c 'import json, sys; value = json.load(open(sys.argv[1])).get(sys.argv[2]); print(value if isinstance(value, str) else "", end="")' "$1" "$2"
 }
 
-planned_names() { # the names of the requests the diff creates or updates, one a line
-  python3 -c 'import json, sys; print("\n".join(c["name"] for c in json.load(open(sys.argv[1])).get("changes", []) if c["kind"] in ("create", "update")))' "$1"
-}
-
-append_plan() { # append_plan DOCUMENT COMMENT
-  if ! vending plan --help >/dev/null 2>&1; then
-    printf '\n_The engine plan is not shown: this vending has no plan command._\n' >>"$2"
-    return 0
-  fi
-  local names plan_text room
-  mapfile -t names < <(planned_names "$1")
-  ((${#names[@]} > 0)) || return 0
-  # The engines plan what the trunk holds for these subscriptions, not yet this change.
-  plan_text=$(vending plan --trunk "$VEND_TRUNK" --branch "${VEND_BRANCH:-main}" -- "${names[@]}" 2>&1 || true)
-  room=$(((59000 - $(wc -c <"$2")) / 5)) # each character may become an HTML reference of up to five
-  ((room > 0)) || return 0
-  plan_text=$(printf '%s' "${plan_text:0:room}" | sed 's/&/\&amp;/g; s/</\&lt;/g; s/>/\&gt;/g')
-  {
-    printf '\n### vending plan (the trunk as it is; this change is planned once it lands)\n\n<pre>\n'
-    printf '%s\n</pre>\n' "$plan_text"
-  } >>"$2"
-}
-
 publish_diff() { # publish_diff COMMENT HASH: hand the comment and the binding to the host
   local delimiter
   if [[ -n ${GITHUB_STEP_SUMMARY:-} ]]; then cat "$1" >>"$GITHUB_STEP_SUMMARY"; fi
@@ -190,7 +166,6 @@ run_diff() {
   hash=$(json_field "$document" hash || true)
   cat "$document"
   if [[ -s $comment ]]; then
-    append_plan "$document" "$comment"
     publish_diff "$comment" "$hash"
   fi
   exit "$code"

@@ -1,6 +1,5 @@
 """The pipeline script's diff mode as GitHub Actions and Azure Pipelines run it: the comment reaches the job
-summary, the step outputs and the run summary; the engine plan is appended only when vending has one; the
-review binding reaches a later submit."""
+summary, the step outputs and the run summary; the review binding reaches a later submit."""
 
 from __future__ import annotations
 
@@ -24,13 +23,6 @@ from pathlib import Path
 with open(os.environ["FAKE_LOG"], "a") as log:
     log.write(json.dumps(sys.argv[1:]) + "\\n")
 args = sys.argv[1:]
-if args[:1] == ["plan"]:
-    if os.environ.get("FAKE_PLAN") != "yes":
-        print("Error: No such command 'plan'.", file=sys.stderr)
-        sys.exit(2)
-    if "--help" not in args:
-        print("Plan: 1 to add <b>&amp</b> for " + " ".join(args[args.index("--") + 1 :]))
-    sys.exit(0)
 print(Path(os.environ["FAKE_DOCUMENT"]).read_text())
 sys.exit(int(os.environ.get("FAKE_EXIT", "0")))
 """
@@ -118,11 +110,10 @@ def test_github_gets_the_comment_in_the_summary_and_the_outputs(workspace: Path)
     ]  # fmt: skip
     summary = (workspace / "summary.md").read_text(encoding="utf-8")
     assert summary.startswith(COMMENT)
-    assert "this vending has no plan command" in summary
     outputs = github_outputs(workspace / "output.txt")
     assert outputs["diff-hash"] == HASH
     assert outputs["diff-markdown"].strip() == summary.strip()
-    assert ["plan", "--help"] in calls(workspace) and len(calls(workspace)) == 2
+    assert len(calls(workspace)) == 1
 
 
 def test_identity_makes_diff_judge_path_scope(workspace: Path) -> None:
@@ -144,16 +135,6 @@ def test_azure_devops_gets_the_run_summary_and_the_output_variable(workspace: Pa
     assert summary.is_absolute() and summary.parent == agent
     assert summary.read_text(encoding="utf-8").startswith(COMMENT)
     assert commands[1][1] == {"variable": "diffHash", "isOutput": "true"} and commands[1][2] == HASH
-
-
-def test_the_engine_plan_is_appended_escaped_when_vending_has_one(workspace: Path) -> None:
-    result = run_script(workspace, workspace / "bin", **DIFF, **github(workspace), FAKE_PLAN="yes")
-    assert result.returncode == 0, result.stderr
-    plan_calls = [call for call in calls(workspace) if call[:1] == ["plan"]]
-    assert plan_calls[-1] == ["plan", "--trunk", "/srv/trunk.git", "--branch", "main", "--", "team-a", "team-c"]
-    summary = (workspace / "summary.md").read_text(encoding="utf-8")
-    assert "<pre>\nPlan: 1 to add &lt;b&gt;&amp;amp&lt;/b&gt; for team-a team-c\n</pre>" in summary
-    assert "no plan command" not in summary
 
 
 def test_no_comment_when_diff_printed_an_error_document(workspace: Path) -> None:
