@@ -11,7 +11,14 @@ from listing_support import DEV, SUBSCRIPTION_ID, build_fleet, schema
 from testing.cli import run_cli
 from testing.trunks import git
 
-TRAILER_KEYS = ["Vending-Request", "Vending-Interface", "Requested-By", "Vending-Identity", "Azure-Checks"]
+TRAILER_KEYS = [
+    "Vending-Request",
+    "Vending-Interface",
+    "Requested-By",
+    "Vending-Identity",
+    "Azure-Checks",
+    "Vending-Render-Hash",
+]
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,7 @@ from vending.errors import Finding, InputError
 from vending.fleet.report_metrics import ChangeCommit, Metrics, RecordVersion, metrics, outcomes, restores
 from vending.trunk.config import load_config_text
 from vending.trunk.history import History, LoggedCommit, read_history
-from vending.trunk.layout import CONFIG_FILE, REQUEST_FILE, STATUS_DIR
+from vending.trunk.layout import CONFIG_FILE, FLUX_FILE, REQUEST_FILE, STATUS_DIR
 from vending.trunk.records import parse_record
 
 DEFAULT_DAYS = 30
@@ -110,14 +110,17 @@ def take_inventory(history: History) -> Inventory:
     groups: Counter[str] = Counter()
     refs: Counter[str] = Counter()
     without_budget = 0
-    for path, request in history.tip_files(sorted(paths), lambda path: path.endswith(f"/{REQUEST_FILE}")):
-        folder, name = path.rsplit("/", 2)[:2]
+    wanted = (f"/{REQUEST_FILE}", f"/{FLUX_FILE}")
+    for path, text in history.tip_files(sorted(paths), lambda path: path.endswith(wanted)):
+        folder, name, file = path.rsplit("/", 2)
         if folder not in paths or name.startswith("_"):
             continue
+        if file == FLUX_FILE:  # the module ref is in the rendered files' header, not in the request's
+            refs[_first(_HEADER, text, "ref")] += 1
+            continue
         environments[paths[folder]] += 1
-        groups[_first(_MANAGEMENT_GROUP, request, "mg")] += 1
-        refs[_first(_HEADER, request, "ref")] += 1
-        without_budget += 0 if _BUDGET.search(request) else 1
+        groups[_first(_MANAGEMENT_GROUP, text, "mg")] += 1
+        without_budget += 0 if _BUDGET.search(text) else 1
     return Inventory(dict(environments), dict(sorted(groups.items())), dict(sorted(refs.items())), without_budget)
 
 
