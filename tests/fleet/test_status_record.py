@@ -93,3 +93,34 @@ def test_record_needs_an_identity(remote: Path, tmp_path: Path) -> None:
     result = run_cli("status", "--trunk", remote, "--from", fleet_file(remote, tmp_path), "--record")
     assert result.code == 2
     assert "--as" in result.stderr
+
+
+def test_status_owners_named_in_vending_yaml_may_record_and_admins_still_own_the_rest(
+    remote: Path, tmp_path: Path
+) -> None:
+    tree = tmp_path / "admin"
+    git(tmp_path, "clone", "--quiet", str(remote), str(tree))
+    config = tree / "vending.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "statusOwners:\n  - '@example/status-reader'\n")
+    assert run_cli("check", "--trunk", tree, "--fix").code in (0, 6)
+    assert "/status/ @example/status-reader" in " ".join((tree / "CODEOWNERS").read_text(encoding="utf-8").split())
+    git(tree, "add", "--all")
+    git(tree, "-c", "user.name=a", "-c", "user.email=a@example.com", "commit", "--quiet", "-m", "Status owners")
+    git(tree, "push", "--quiet", "origin", "HEAD:main")
+    refused = run_cli(
+        "status", "--trunk", remote, "--from", fleet_file(remote, tmp_path), "--record", "--as", DEV_OWNER
+    )
+    assert refused.code == 4
+    document = record(remote, fleet_file(remote, tmp_path), "@example/status-reader")
+    assert document["recorded"]["changed"] == 3
+
+
+def test_no_environment_may_live_under_status(tmp_path: Path) -> None:
+    from testing.trunks import init_trunk
+
+    trunk = init_trunk(tmp_path / "trunk")
+    config = trunk / "vending.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("path: subscriptions/dev", "path: status/dev"))
+    result = run_cli("check", "--trunk", trunk)
+    assert result.code == 2
+    assert "vending.yaml" in result.stderr

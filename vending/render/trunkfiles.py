@@ -21,6 +21,7 @@ from vending.trunk.layout import (
     FLUX_FILE,
     KUSTOMIZATION_FILE,
     SHARDS_DIR,
+    STATUS_DIR,
 )
 from vending.trunk.state import SHARDS, Entry, blocks_of, paths_of, ranges_text, shard_of
 from vending.version import INTERFACE_VERSION
@@ -33,6 +34,8 @@ def codeowners_text(config: TrunkConfig, interface_version: str) -> str:
         "directory, and admins the config itself."
     )
     scoped = [(env.path, env.owners) for _, env in sorted(config.environments.items())]
+    if config.status_owners:
+        scoped.append((STATUS_DIR, config.status_owners))
     return render_codeowners(config.admins, scoped, header)
 
 

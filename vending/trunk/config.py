@@ -156,6 +156,8 @@ class TrunkConfig(StrictModel):
     flux: Flux = Flux()
     state: State = State()
     environments: dict[str, Environment] = Field(min_length=1)
+    status_owners: list[Owner] = Field(default_factory=list, alias="statusOwners")
+    """Who may record controller status under ``status/`` (``vending status --record``); the admins when empty."""
 
     @model_validator(mode="after")
     def _paths_distinct(self) -> TrunkConfig:

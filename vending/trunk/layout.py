@@ -54,7 +54,11 @@ SUBSCRIPTION_FILES = (REQUEST_FILE, TERRAFORM_FILE, FLUX_FILE, KUSTOMIZATION_FIL
 CLUSTERS_DIR = "clusters"
 """The Flux skeleton lives in ``clusters/<cluster>/``."""
 
-RESERVED_TOP_LEVEL = (CONFIG_FILE, CODEOWNERS_FILE, ".github", CLUSTERS_DIR, ".git")
+STATUS_DIR = "status"
+"""``status/<env>/<hh>/<name>.json``: the last recorded controller status of each subscription (one small
+file per subscription, sharded like the tombstones), written only by ``vending status --record``."""
+
+RESERVED_TOP_LEVEL = (CONFIG_FILE, CODEOWNERS_FILE, ".github", CLUSTERS_DIR, ".git", STATUS_DIR)
 """First path segments no environment may use: they hold the trunk's own files."""
 
 ALWAYS_CHECKED_OUT = (".github", "docs")
@@ -63,10 +67,6 @@ CODEOWNERS."""
 
 FILES_ONLY = ".vending-files-only"
 """A directory that never exists: naming it in a sparse-checkout cone checks out its parent's files only."""
-
-STATUS_DIR = "status"
-"""``status/<env>/<hh>/<name>.json``: the last recorded controller status of each subscription (one small
-file per subscription, sharded like the tombstones), written only by ``vending status --record``."""
 
 RENDER_HASH_ANNOTATION = "vending.dev/render-hash"
 """The annotation on each rendered ``Terraform`` object: a digest of the subscription's rendered files."""
