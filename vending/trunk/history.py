@@ -5,11 +5,13 @@ tree) is read in place; a URL is cloned bare into a temporary folder first."""
 
 from __future__ import annotations
 
+import subprocess
+import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from git import GitCommandError, InvalidGitRepositoryError, NoSuchPathError, Repo
 
@@ -61,6 +63,7 @@ class History:
         text = self._git(
             "log", "--reverse", "--raw", "--no-abbrev", "--no-renames", f"--format={fmt}", self.ref, "--", directory
         )
+        changes: list[tuple[str, int, str, str | None]] = []
         for chunk in text.split(RECORD):
             if not chunk.strip():
                 continue
@@ -68,10 +71,12 @@ class History:
             sha, time = head.split(FIELD)
             for line in raw.splitlines():
                 meta, _, path = line.partition("\t")
-                if not path.startswith(f"{directory}/"):
-                    continue
-                blob = meta.split()[3]
-                yield FileVersion(sha, int(time), path, None if set(blob) == {"0"} else self._blob(blob))
+                if path.startswith(f"{directory}/"):
+                    blob = meta.split()[3]
+                    changes.append((sha, int(time), path, None if set(blob) == {"0"} else blob))
+        texts = self._texts([change[3] for change in changes if change[3] is not None])
+        for commit, when, path, written in changes:
+            yield FileVersion(commit, when, path, None if written is None else next(texts))
 
     def tip_file(self, path: str) -> str | None:
         """The text of ``path`` at the branch's tip, or None."""
@@ -84,10 +89,36 @@ class History:
         if not directories:
             return
         listing = self._git("ls-tree", "-r", "-z", self.ref, "--", *directories)
+        found: list[tuple[str, str]] = []
         for entry in listing.split("\0"):
             meta, _, path = entry.partition("\t")
             if path and wanted(path) and meta.split()[1:2] == ["blob"]:
-                yield path, self._blob(meta.split()[2])
+                found.append((path, meta.split()[2]))
+        yield from zip((path for path, _ in found), self._texts([blob for _, blob in found]), strict=True)
+
+    def _texts(self, blobs: Sequence[str]) -> Iterator[str]:
+        """The texts of ``blobs``, in order, through one ``git cat-file --batch`` fed from another thread while
+        its answers are read: one process and no round trip per object, one object in memory at a time."""
+        if not blobs:
+            return
+        command = ["git", f"--git-dir={self.repo.git_dir}", "cat-file", "--batch"]
+        process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        assert process.stdin is not None and process.stdout is not None
+        feeder = threading.Thread(target=_feed, args=(process.stdin, blobs), daemon=True)
+        feeder.start()
+        try:
+            for blob in blobs:
+                header = process.stdout.readline().split()
+                if len(header) != 3:
+                    raise TrunkError("cannot read the trunk", [Finding(blob, "", "git cat-file did not return it")])
+                data = process.stdout.read(int(header[2]))
+                process.stdout.read(1)
+                yield data.decode("utf-8", errors="replace")
+        finally:
+            process.stdout.close()
+            process.kill()
+            process.wait()
+            feeder.join()
 
     def _blob(self, blob: str) -> str:
         data: bytes = self.repo.odb.stream(bytes.fromhex(blob)).read()
@@ -95,6 +126,15 @@ class History:
 
     def _git(self, *args: str) -> str:
         return str(self.repo.git.execute(["git", *args], strip_newline_in_stdout=False))
+
+
+def _feed(stdin: IO[bytes], blobs: Sequence[str]) -> None:
+    try:
+        for start in range(0, len(blobs), 512):
+            stdin.write("".join(f"{blob}\n" for blob in blobs[start : start + 512]).encode("ascii"))
+        stdin.close()
+    except (BrokenPipeError, ValueError):  # the reader stopped early and closed the process
+        pass
 
 
 def _commit(chunk: str) -> LoggedCommit:
