@@ -17,11 +17,10 @@ from vending.fleet.listing import (
     read_status,
 )
 from vending.fleet.listing_files import TrunkFiles, trunk_files
+from vending.trunk.history import PathCommit, read_history
 from vending.trunk.layout import REQUEST_FILE
-from vending.trunk.pathlog import LoggedCommit, path_history
 from vending.trunk.records import StatusRecord, record_path
 from vending.trunk.state import paths_of
-from vending.trunk.workdir import temporary_directory
 
 
 @dataclass(frozen=True)
@@ -37,7 +36,7 @@ class Shown:
     request: Mapping[str, Any] | None = None
     tombstone: Mapping[str, Any] | None = None
     status: StatusRecord | None = None
-    history: tuple[LoggedCommit, ...] = ()
+    history: tuple[PathCommit, ...] = ()
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -54,7 +53,7 @@ class Shown:
         }
 
 
-def commit_json(commit: LoggedCommit) -> dict[str, Any]:
+def commit_json(commit: PathCommit) -> dict[str, Any]:
     return {
         "commit": commit.sha,
         "date": commit.committed,
@@ -75,9 +74,9 @@ def show_subscription(location: str, branch: str, name: str) -> Shown:
             message = f"no subscription named {name!r} in the trunk{did_you_mean(name, listing.names())}"
             raise InputError(f"unknown subscription {name!r}", [Finding(name, "name", message)])
         shown, logged_paths = _read(root, found)
-    with temporary_directory("vending-history-") as scratch:
-        history = path_history(location, branch, logged_paths, scratch / "history.git")
-    return replace(shown, history=tuple(history))
+    with read_history(location, branch, blobless=True) as history:
+        commits = history.path_log(logged_paths)
+    return replace(shown, history=tuple(commits))
 
 
 def _find(items: tuple[Listed, ...] | tuple[Gone, ...], name: str) -> Listed | Gone | None:

@@ -5,6 +5,7 @@ tree) is read in place; a URL is cloned bare into a temporary folder first."""
 
 from __future__ import annotations
 
+import shlex
 import subprocess
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -17,7 +18,7 @@ from git import GitCommandError, InvalidGitRepositoryError, NoSuchPathError, Rep
 
 from vending.errors import Finding, TrunkError
 from vending.reporting.redact import redact
-from vending.trunk.repository import git_reason, is_local_path
+from vending.trunk.repository import FILTERING_UPLOAD_PACK, git_reason, is_local_path
 from vending.trunk.workdir import temporary_directory
 
 RECORD, FIELD = "\x1e", "\x1f"
@@ -41,6 +42,19 @@ class FileVersion:
     time: int
     path: str
     text: str | None
+
+
+@dataclass(frozen=True)
+class PathCommit:
+    """One commit of a path's history, with its trailers as (key, value) pairs in order (repeats kept)."""
+
+    sha: str
+    authored: str
+    committed: str
+    author: str
+    email: str
+    subject: str
+    trailers: tuple[tuple[str, str], ...]
 
 
 class History:
@@ -77,6 +91,12 @@ class History:
         texts = self._texts([change[3] for change in changes if change[3] is not None])
         for commit, when, path, written in changes:
             yield FileVersion(commit, when, path, None if written is None else next(texts))
+
+    def path_log(self, paths: Sequence[str]) -> list[PathCommit]:
+        """Every commit of the branch that touched one of ``paths``, newest first."""
+        fmt = f"{RECORD}%H{FIELD}%aI{FIELD}%cI{FIELD}%an{FIELD}%ae{FIELD}%s{FIELD}%(trailers:only,unfold)"
+        text = self._git("log", f"--format={fmt}", self.ref, "--", *paths)
+        return [_path_commit(chunk) for chunk in text.split(RECORD) if chunk.strip()]
 
     def tip_file(self, path: str) -> str | None:
         """The text of ``path`` at the branch's tip, or None."""
@@ -137,6 +157,13 @@ def _feed(stdin: IO[bytes], blobs: Sequence[str]) -> None:
         pass
 
 
+def _path_commit(chunk: str) -> PathCommit:
+    sha, authored, committed, author, email, subject, trailers = chunk.strip("\n").split(FIELD, 6)
+    lines = [line.split(":", 1) for line in trailers.splitlines() if ":" in line]
+    pairs = tuple((key.strip(), value.strip()) for key, value in lines)
+    return PathCommit(sha, authored, committed, author, email, subject, pairs)
+
+
 def _commit(chunk: str) -> LoggedCommit:
     sha, time, subject, trailers = chunk.strip("\n").split(FIELD, 3)
     pairs = [item.split(": ", 1) for item in trailers.strip().split("\x1d") if ": " in item]
@@ -144,10 +171,18 @@ def _commit(chunk: str) -> LoggedCommit:
 
 
 @contextmanager
-def read_history(location: str, branch: str = "main", *, tip_only: bool = False) -> Iterator[History]:
+def read_history(
+    location: str, branch: str = "main", *, tip_only: bool = False, blobless: bool = False
+) -> Iterator[History]:
     """The history of ``branch``: a local repository in place, a URL through a temporary bare clone (of the
-    tip alone with ``tip_only``)."""
+    tip alone with ``tip_only``; with commits and trees but no file contents with ``blobless``, all that a
+    path-filtered log needs)."""
     options: dict[str, Any] = {"depth": 1} if tip_only else {}
+    if blobless:
+        options["multi_options"] = ["--filter=blob:none"]
+        if location.startswith("file://"):
+            options["multi_options"].append(shlex.quote(f"--upload-pack={FILTERING_UPLOAD_PACK}"))
+            options["allow_unsafe_options"] = True
     try:
         if is_local_path(location) and Path(location).exists():
             with Repo(location) as repo:
